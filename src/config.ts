@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes only from environment variables, validated once at start-up so a
+ * bad value stops the process with a message naming the variable, never a crash later.
+ * Unset DATABASE_URL / SMTP_HOST mean "use the embedded PostgreSQL / local inbox"
+ * (only `npm start` and the tests start those; the worker and API just connect).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const configSchema = z.object({
+  PORT: port.default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  DOCUMENT_STORE_DIR: z.string().min(1).optional(),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('aidc-lifecycle'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  EMBEDDED_POSTGRES_PORT: port.default(5433),
+
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: port.default(1025),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).default('AI데이터센터 <no-reply@aidc.example>'),
+  MAILDEV_WEB_PORT: port.default(1080),
+
+  OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH: set both or neither',
+    );
+  }
+  return c;
+}
