@@ -1,7 +1,66 @@
-import type { Sql } from './src/db';
-import type { Config } from './src/config';
-// TODO(owner: lead) real worker lands here; signature is fixed.
-export interface RunningWorker { shutdown(): Promise<void>; done: Promise<void> }
-export async function runWorker(_opts: { config: Config; sql: Sql }): Promise<RunningWorker> {
-  return { shutdown: async () => undefined, done: Promise.resolve() };
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './src/activities';
+import { loadConfig, type Config } from './src/config';
+import { connectDatabase, type Sql } from './src/db';
+import { createTransport } from './src/mail';
+import { connectClient, connectWorkerConnection } from './src/temporal';
+
+export interface RunningWorker {
+  shutdown(): Promise<void>;
+  done: Promise<void>;
+}
+
+/**
+ * Runs the worker that hosts both workflows and all activities on one task queue.
+ * `workflowBundle` lets tests reuse one pre-built bundle instead of bundling per test.
+ */
+export async function runWorker(opts: {
+  config: Config;
+  sql: Sql;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}): Promise<RunningWorker> {
+  const { config, sql } = opts;
+  const connection = await connectWorkerConnection(config);
+  const client = await connectClient(config);
+  const transport = createTransport(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./src/workflows') }),
+    activities: createActivities({
+      sql,
+      transport,
+      client,
+      mailFrom: config.MAIL_FROM,
+      operationsEmail: config.OPERATIONS_EMAIL,
+    }),
+  });
+  const done = worker.run().finally(async () => {
+    transport.close();
+    await client.connection.close();
+    await connection.close();
+  });
+  return {
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  const sql = connectDatabase(config.DATABASE_URL ?? 'postgres://localhost:5433/aidc');
+  runWorker({ config, sql })
+    .then((w) => {
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => void w.shutdown());
+      return w.done;
+    })
+    .then(() => sql.end())
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

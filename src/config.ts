@@ -40,6 +40,8 @@ export const configSchema = z.object({
   SMTP_PASSWORD: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).default('AI데이터센터 <no-reply@aidc.example>'),
   MAILDEV_WEB_PORT: port.default(1080),
+  /** N: where the operators' notices (deadlines at risk, exclusion candidates, overdue close-outs) go. */
+  OPERATIONS_EMAIL: z.string().email().default('operations@aidc.example'),
 
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 });

@@ -1,11 +1,79 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Sql } from '../db';
-import type { Config } from '../config';
-// TODO(owner: lead) real API lands here; signature is fixed.
-export interface RunningApi { url: string; close(): Promise<void> }
-export async function startApi(_opts: { config: Config; sql: Sql; client: Client }): Promise<RunningApi> {
-  return { url: 'http://localhost:0', close: async () => undefined };
+import { loadConfig, type Config } from '../config';
+import { connectDatabase, type Sql } from '../db';
+import { connectClient } from '../temporal';
+import { StatusAttr } from '../workflows/search-attributes';
+import { createApp } from './app';
+import { createApiKey } from './auth';
+import { systemToday, type ApiDeps } from './context';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
 }
-export async function ensureFirstOperatorKey(_sql: Sql, _config: Config): Promise<string | undefined> {
-  return undefined;
+
+/** H2: ask the namespace once whether our search attributes are registered. */
+export async function searchAttributesRegistered(client: Client, namespace: string): Promise<boolean> {
+  try {
+    const res = await client.connection.operatorService.listSearchAttributes({ namespace });
+    return Object.keys(res.customAttributes ?? {}).includes(StatusAttr.name);
+  } catch {
+    return false; // e.g. the time-skipping test server has no operator service
+  }
+}
+
+export async function startApi(opts: {
+  config: Config;
+  sql: Sql;
+  client: Client;
+  port?: number;
+  today?: ApiDeps['today'];
+}): Promise<RunningApi> {
+  const { config, sql, client } = opts;
+  const documentDir = resolve(config.DOCUMENT_STORE_DIR ?? join(config.DATA_DIR, 'documents'));
+  await mkdir(documentDir, { recursive: true });
+  const app = createApp({
+    config,
+    sql,
+    client,
+    documentDir,
+    searchAttributes: await searchAttributesRegistered(client, config.TEMPORAL_NAMESPACE),
+    today: opts.today ?? systemToday,
+  });
+  const server = app.listen(opts.port ?? config.PORT);
+  await new Promise<void>((ok, fail) => server.once('listening', ok).once('error', fail));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+/**
+ * S1: the first operator key. Given by OPERATOR_API_KEY, or created on the first start and
+ * returned (once) so `npm start` can print it; afterwards only its hash exists.
+ */
+export async function ensureFirstOperatorKey(sql: Sql, config: Config): Promise<string | undefined> {
+  const [{ count }] = await sql<Array<{ count: number }>>`select count(*)::int as count from api_keys where role = 'OPERATOR' and revoked_at is null`;
+  if (count > 0) return undefined;
+  const created = await createApiKey(sql, { role: 'OPERATOR', name: 'first operator', key: config.OPERATOR_API_KEY });
+  return config.OPERATOR_API_KEY ? undefined : created.key;
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  const sql = connectDatabase(config.DATABASE_URL ?? 'postgres://localhost:5433/aidc');
+  connectClient(config)
+    .then((client) => startApi({ config, sql, client }))
+    .then((api) => {
+      console.log(`API listening on ${api.url}`);
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => void api.close().then(() => sql.end()));
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

@@ -1,0 +1,26 @@
+import express, { Router } from 'express';
+import { authenticator } from './auth';
+import type { ApiDeps } from './context';
+import { errorHandler, notFound } from './errors';
+import { docsPage, openApiDocument } from './openapi';
+import { mount, registry } from './route';
+import { applicationRoutes } from './routes/applications';
+import { callRoutes } from './routes/calls';
+import { systemRoutes } from './routes/system';
+
+export function createApp(deps: ApiDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+  const router = Router();
+  registry.length = 0;
+  const routes = [...systemRoutes(deps), ...callRoutes(deps), ...applicationRoutes(deps)];
+  mount(router, routes, authenticator(deps.sql));
+  const doc = openApiDocument([...registry], deps.config.PUBLIC_URL);
+  router.get('/openapi.json', (_req, res) => void res.json(doc));
+  router.get('/docs', (_req, res) => void res.type('html').send(docsPage(doc)));
+  app.use(router);
+  app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}

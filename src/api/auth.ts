@@ -1,0 +1,110 @@
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { RequestHandler } from 'express';
+import type { Sql } from '../db';
+import { forbidden, unauthorized } from './errors';
+import type { Access } from './route';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+
+/**
+ * S1: operator, evaluator and collector API keys, and each application's access token, are
+ * kept only as scrypt hashes (memory-hard, like the bcrypt the seed names, and in Node's
+ * own crypto). A key is `aidc_<keyId>_<secret>`: the id finds the row, the secret is
+ * verified against its hash. A token is `apt_<secret>`, verified against its application.
+ */
+const SCRYPT = { N: 16384, r: 8, p: 1 };
+
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(secret, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [scheme, n, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, { ...SCRYPT, N: Number(n) });
+  return timingSafeEqual(actual, expected);
+}
+
+export type StaffRole = 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR';
+export type Actor =
+  | { kind: StaffRole; id: string; name: string; organisationBrn?: string | null }
+  | { kind: 'APPLICANT'; applicationId: string }
+  | { kind: 'PUBLIC' };
+
+export const actorLabel = (a: Actor) =>
+  a.kind === 'APPLICANT' ? `applicant:${a.applicationId}` : a.kind === 'PUBLIC' ? 'public' : `${a.kind.toLowerCase()}:${a.id}`;
+
+export function newApiKey() {
+  const id = randomBytes(6).toString('hex');
+  return { id, key: `aidc_${id}_${randomBytes(24).toString('base64url')}` };
+}
+export const newApplicantToken = () => `apt_${randomBytes(24).toString('base64url')}`;
+
+export async function createApiKey(
+  sql: Sql,
+  k: { role: StaffRole; name: string; organisationBrn?: string; key?: string },
+): Promise<{ id: string; key: string }> {
+  const generated = newApiKey();
+  const key = k.key ?? generated.key;
+  const id = parseKey(key)?.id ?? generated.id;
+  await sql`insert into api_keys (id, role, name, organisation_brn, secret_hash)
+            values (${id}, ${k.role}, ${k.name}, ${k.organisationBrn ?? null}, ${await hashSecret(key)})`;
+  return { id, key };
+}
+
+function parseKey(key: string) {
+  const m = /^aidc_([0-9a-f]{12})_[A-Za-z0-9_-]{16,}$/.exec(key);
+  return m ? { id: m[1] } : undefined;
+}
+
+/** Verified presentations are remembered briefly (by SHA-256) so scrypt runs once per key, not per request. */
+const verified = new Map<string, { actor: Actor; until: number }>();
+const CACHE_MS = 60_000;
+
+export function authenticator(sql: Sql) {
+  async function staff(key: string): Promise<Actor | undefined> {
+    const parsed = parseKey(key);
+    if (!parsed) return undefined;
+    const [row] = await sql<Array<{ id: string; role: StaffRole; name: string; organisation_brn: string | null; secret_hash: string }>>`
+      select id, role, name, organisation_brn, secret_hash from api_keys where id = ${parsed.id} and revoked_at is null`;
+    if (!row || !(await verifySecret(key, row.secret_hash))) return undefined;
+    return { kind: row.role, id: row.id, name: row.name, organisationBrn: row.organisation_brn };
+  }
+
+  async function applicant(token: string, applicationId: string | undefined): Promise<Actor | undefined> {
+    if (!applicationId) return undefined;
+    const [row] = await sql<Array<{ token_hash: string }>>`select token_hash from applications where id = ${applicationId}`;
+    if (!row || !(await verifySecret(token, row.token_hash))) return undefined;
+    return { kind: 'APPLICANT', applicationId };
+  }
+
+  return (access: Access[]): RequestHandler =>
+    async (req, res, next) => {
+      if (access.includes('PUBLIC')) {
+        res.locals.actor = { kind: 'PUBLIC' } satisfies Actor;
+        return next();
+      }
+      const header = req.get('authorization') ?? '';
+      const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!presented) return next(unauthorized());
+      const appId = typeof req.params.id === 'string' ? req.params.id : undefined;
+      const cacheKey = createHash('sha256').update(`${presented}|${appId ?? ''}`).digest('hex');
+      const hit = verified.get(cacheKey);
+      let actor = hit && hit.until > Date.now() ? hit.actor : undefined;
+      if (!actor) {
+        actor = presented.startsWith('apt_') ? await applicant(presented, appId) : await staff(presented);
+        if (!actor) return next(unauthorized('the API key or access token is not valid'));
+        verified.set(cacheKey, { actor, until: Date.now() + CACHE_MS });
+      }
+      if (!access.includes(actor.kind as Access)) {
+        // S2: an applicant's token opens only their own application.
+        return next(forbidden(`this action needs one of: ${access.join(', ')}`));
+      }
+      res.locals.actor = actor;
+      next();
+    };
+}

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/**
+ * A4 documents are stored by content hash in a local folder (DOCUMENT_STORE_DIR): the same
+ * file uploaded twice is stored once, and a stored file can never be silently replaced.
+ */
+export function documentStore(root: string) {
+  const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
+  return {
+    async put(bytes: Uint8Array): Promise<string> {
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const target = pathOf(sha256);
+      await mkdir(dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, target); // atomic: readers never see half a file
+      return sha256;
+    },
+    get: (sha256: string) => readFile(pathOf(sha256)),
+  };
+}

@@ -1,0 +1,70 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
+import { RuleViolation, type RuleId } from '../domain';
+
+/**
+ * H1: one error shape everywhere, RFC 9457 `application/problem+json`:
+ * 400 names each bad field, 401/403 auth, 404, 409 an invalid transition (with the reason
+ * the workflow's validator gave), 413 too large, 422 a spec rule (with its id).
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const badRequest = (errors: Array<{ field: string; message: string }>) =>
+  new HttpProblem(400, 'Invalid request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+export const unauthorized = (detail = 'a valid API key or access token is required') =>
+  new HttpProblem(401, 'Unauthorized', detail);
+export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', detail);
+export const notFound = (what: string) => new HttpProblem(404, 'Not found', `${what} does not exist`);
+export const conflict = (detail: string) => new HttpProblem(409, 'Invalid in the current state', detail);
+export const ruleRefused = (rule: RuleId, detail: string, extra: Record<string, unknown> = {}) =>
+  new HttpProblem(422, `Refused by rule ${rule}`, detail, { rule, ...extra });
+
+export function zodFieldErrors(err: z.ZodError, prefix?: string) {
+  return err.issues.map((i) => ({
+    field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: i.message,
+  }));
+}
+
+export function sendProblem(res: Response, p: HttpProblem) {
+  res
+    .status(p.status)
+    .type('application/problem+json')
+    .json({ type: `about:blank`, title: p.title, status: p.status, detail: p.detail, ...p.extra });
+}
+
+/** Turns anything thrown by a handler into the problem shape; bad input never becomes a 5xx (S5). */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (err instanceof HttpProblem) return sendProblem(res, err);
+  if (err instanceof z.ZodError) return sendProblem(res, badRequest(zodFieldErrors(err)));
+  if (err instanceof RuleViolation) {
+    return sendProblem(res, ruleRefused(err.rule, err.message, { violations: err.violations }));
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    // The validator's message carries the reason (and the rule id where one applies).
+    const reason = (err.cause as Error | undefined)?.message ?? err.message;
+    return sendProblem(res, conflict(reason));
+  }
+  if (err instanceof WorkflowNotFoundError) return sendProblem(res, conflict('the process for this resource is not running'));
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  if (e.type === 'entity.too.large') return sendProblem(res, new HttpProblem(413, 'Payload too large', e.message));
+  if (e.type === 'entity.parse.failed') {
+    return sendProblem(res, badRequest([{ field: '(body)', message: 'malformed JSON' }]));
+  }
+  if ((e.status ?? e.statusCode ?? 500) < 500) {
+    return sendProblem(res, new HttpProblem(e.status ?? e.statusCode ?? 400, 'Bad request', e.message));
+  }
+  console.error(`${req.method} ${req.path} failed`, err);
+  return sendProblem(res, new HttpProblem(500, 'Internal error', 'the request could not be completed'));
+};

@@ -1,0 +1,78 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { badRequest, zodFieldErrors } from './errors';
+import type { Actor } from './auth';
+
+/**
+ * A route is declared once: its zod schemas validate the request and are the single source
+ * of its types (`z.infer`) and of the OpenAPI description served at /openapi.json.
+ */
+export type Access = 'PUBLIC' | 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR' | 'APPLICANT';
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string; // express syntax, e.g. /applications/:id
+  summary: string;
+  tag: string;
+  access: Access[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** 'json' (default) or 'binary' for raw uploads. */
+  bodyType?: 'json' | 'binary';
+  responses?: Record<number, { description: string; schema?: z.ZodType }>;
+  middleware?: RequestHandler[];
+  handler: (
+    ctx: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; actor: Actor; req: Request; res: Response },
+  ) => Promise<unknown> | unknown;
+}
+
+export const registry: Array<RouteSpec<z.ZodType, z.ZodType, z.ZodType>> = [];
+
+const empty = z.object({});
+
+export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, B extends z.ZodType = typeof empty>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec<P, Q, B> {
+  return spec;
+}
+
+export function mount(
+  router: Router,
+  routes: Array<RouteSpec<any, any, any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  authenticate: (access: Access[]) => RequestHandler,
+) {
+  for (const r of routes) {
+    registry.push(r);
+    const validate: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+      const parts: Array<[string, z.ZodType | undefined, unknown]> = [
+        ['path', r.params, req.params],
+        ['query', r.query, req.query],
+        ['body', r.bodyType === 'binary' ? undefined : r.body, req.body ?? {}],
+      ];
+      const parsed: Record<string, unknown> = {};
+      const errors: Array<{ field: string; message: string }> = [];
+      for (const [where, schema, value] of parts) {
+        if (!schema) {
+          parsed[where] = value;
+          continue;
+        }
+        const result = schema.safeParse(value);
+        if (result.success) parsed[where] = result.data;
+        else errors.push(...zodFieldErrors(result.error, where === 'body' ? undefined : where));
+      }
+      if (errors.length) return next(badRequest(errors));
+      res.locals.parsed = parsed;
+      next();
+    };
+    const run: RequestHandler = async (req, res) => {
+      const p = res.locals.parsed as { path: never; query: never; body: never };
+      const out = await r.handler({ params: p.path, query: p.query, body: p.body, actor: res.locals.actor, req, res });
+      if (!res.headersSent) {
+        if (out === undefined) res.status(204).end();
+        else res.json(out);
+      }
+    };
+    router[r.method](r.path, authenticate(r.access), ...(r.middleware ?? []), validate, run);
+  }
+}

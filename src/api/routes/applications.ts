@@ -1,0 +1,479 @@
+import { randomInt } from 'node:crypto';
+import express from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import {
+  applicationDeadlines,
+  applicationWorkflowId,
+  compareDates,
+  contentMatchesExtension,
+  detectContentKind,
+  DOCUMENT_TYPES,
+  eligibilityViolations,
+  maskEmail,
+  maskName,
+  maskPhone,
+  missingDocuments,
+  normaliseBusinessRegistrationNumber,
+  poolOf,
+  requiredDocuments,
+  RuleViolation,
+  type DocumentType,
+} from '../../domain';
+import { applicationWorkflow } from '../../workflows/application';
+import {
+  reviewDocumentsUpdate,
+  statusQuery,
+  submitSupplementUpdate,
+  withdrawUpdate,
+  type ApplicationInput,
+  type ApplicationState,
+} from '../../workflows/messages';
+import {
+  AcceleratorTypeAttr,
+  CallIdAttr,
+  PoolAttr,
+  PriorityAttr,
+  StatusAttr,
+} from '../../workflows/search-attributes';
+import { actorLabel, hashSecret, newApplicantToken, type Actor } from '../auth';
+import { audit, type ApiDeps } from '../context';
+import { documentStore } from '../document-store';
+import { conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
+import { defineRoute } from '../route';
+import {
+  applicationDraftSchema,
+  applicationIdParam,
+  callIdParam,
+  documentReviewSchema,
+  documentUploadQuery,
+  listApplicationsQuery,
+  withdrawSchema,
+  type ApplicationDraft,
+  type CreateCall,
+} from '../schemas';
+import { loadCall } from './calls';
+
+interface ApplicationRow {
+  id: string;
+  call_id: string;
+  status: string;
+  brn: string;
+  organisation_name: string;
+  title: string;
+  pool: string;
+  accelerator_type: string;
+  units: number;
+  priority: boolean;
+  content: ApplicationDraft;
+  token_hash: string;
+  submitted_at: Date | null;
+  documents_accepted_on: string | null;
+  batch_id: string | null;
+  deadlines: Record<string, string>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const newApplicationId = () => Array.from({ length: 10 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join('');
+
+const documentTypeParam = applicationIdParam.extend({
+  type: z.enum(Object.keys(DOCUMENT_TYPES) as [DocumentType, ...DocumentType[]]),
+});
+
+/** What an applicant may still change: a draft, or the documents a supplement asks for (A6, I5). */
+const EDITABLE = ['DRAFT', 'SUPPLEMENT_REQUESTED'];
+
+export function applicationRoutes(deps: ApiDeps) {
+  const { sql, client, config } = deps;
+  const store = documentStore(deps.documentDir);
+  const handleOf = (a: Pick<ApplicationRow, 'call_id' | 'id'>) =>
+    client.workflow.getHandle(applicationWorkflowId(a.call_id, a.id));
+
+  async function load(id: string): Promise<ApplicationRow> {
+    const [row] = await sql<ApplicationRow[]>`select * from applications where id = ${id}`;
+    if (!row) throw notFound(`application ${id}`);
+    return row;
+  }
+
+  async function uploadedTypes(id: string): Promise<string[]> {
+    return (await sql<Array<{ type: string }>>`select type from documents where application_id = ${id}`).map((r) => r.type);
+  }
+
+  /** A4: what is still missing for this application's organisation. */
+  async function missingFor(app: ApplicationRow) {
+    const required = requiredDocuments({
+      organisationType: app.content.organisation.type,
+      digitalLeadersClub: app.content.organisation.digitalLeadersClub,
+    });
+    return missingDocuments(required, await uploadedTypes(app.id));
+  }
+
+  async function workflowState(app: ApplicationRow): Promise<ApplicationState | undefined> {
+    if (!app.submitted_at) return undefined;
+    try {
+      return await handleOf(app).query(statusQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      return undefined; // no worker at the moment: fall back to the database row
+    }
+  }
+
+  async function view(app: ApplicationRow, actor: Actor) {
+    const state = await workflowState(app);
+    const call = await loadCall(deps, app.call_id);
+    const documents = await sql`
+      select type, filename, size_bytes as "sizeBytes", sha256, uploaded_at as "uploadedAt"
+      from documents where application_id = ${app.id} order by type`;
+    const deadlines =
+      state?.deadlines ??
+      (Object.keys(app.deadlines).length
+        ? app.deadlines
+        : applicationDeadlines({ pool: app.pool as never, supportEnd: call.support_ends_on, today: deps.today() }));
+    return {
+      id: app.id,
+      callId: app.call_id,
+      status: state?.status ?? app.status,
+      title: app.title,
+      organisation: { name: app.organisation_name, businessRegistrationNumber: app.brn },
+      resource: { pool: app.pool, type: app.accelerator_type, units: app.units },
+      priority: app.priority,
+      submittedAt: app.submitted_at,
+      deadlines, // T2
+      nextDeadline: state?.nextDeadline ?? null,
+      supplement: state?.supplement ?? null,
+      ineligibility: state?.ineligibility ?? null,
+      batch: state?.batch ?? null,
+      documents,
+      missingDocuments: EDITABLE.includes(state?.status ?? app.status) ? await missingFor(app) : [],
+      timeline: state?.timeline ?? [],
+      content: actor.kind === 'APPLICANT' || actor.kind === 'OPERATOR' ? app.content : undefined,
+    };
+  }
+
+  /** S2: an applicant only reaches their own application (the token is checked per application). */
+  function assertOwnerOrStaff(actor: Actor, app: ApplicationRow) {
+    if (actor.kind === 'APPLICANT' && actor.applicationId !== app.id) throw forbidden('not your application');
+  }
+
+  async function startWorkflow(app: ApplicationRow, call: Awaited<ReturnType<typeof loadCall>>) {
+    const input: ApplicationInput = {
+      applicationId: app.id,
+      callId: app.call_id,
+      pool: app.pool as ApplicationInput['pool'],
+      acceleratorType: app.accelerator_type as ApplicationInput['acceleratorType'],
+      units: app.units,
+      priority: app.priority,
+      supportEndsOn: call.support_ends_on,
+      supplementDays: (call.settings as CreateCall['settings']).supplementDays,
+    };
+    try {
+      await client.workflow.start(applicationWorkflow, {
+        workflowId: applicationWorkflowId(app.call_id, app.id),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        ...(deps.searchAttributes
+          ? {
+              typedSearchAttributes: [
+                { key: CallIdAttr, value: app.call_id },
+                { key: StatusAttr, value: 'UNDER_REVIEW' },
+                { key: PoolAttr, value: app.pool },
+                { key: AcceleratorTypeAttr, value: app.accelerator_type },
+                { key: PriorityAttr, value: app.priority },
+              ],
+            }
+          : {}),
+      });
+    } catch (err) {
+      // A6: submission is idempotent; the workflow id is the application's.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/calls/:id/applications',
+      tag: 'applications',
+      summary: 'Create a draft application (A1). Answers the id and the access token, shown once (S1).',
+      access: ['PUBLIC'],
+      params: callIdParam,
+      body: applicationDraftSchema,
+      handler: async ({ params, body, res }) => {
+        const call = await loadCall(deps, params.id);
+        if (call.closes_on && compareDates(deps.today(), call.closes_on) > 0) {
+          throw ruleRefused('C3', `the call ${call.id} closed on ${call.closes_on}; no application is accepted`);
+        }
+        if (poolOf(body.resource.type) !== body.resource.pool) {
+          throw ruleRefused('A2', `${body.resource.type} is not in the ${body.resource.pool} pool`);
+        }
+        const id = newApplicationId();
+        const token = newApplicantToken();
+        const priority = body.organisation.priority.status || body.organisation.digitalLeadersClub;
+        await sql`
+          insert into applications (id, call_id, status, brn, organisation_name, title, pool, accelerator_type, units, priority, content, token_hash)
+          values (${id}, ${call.id}, 'DRAFT', ${normaliseBusinessRegistrationNumber(body.organisation.businessRegistrationNumber)},
+                  ${body.organisation.name}, ${body.project.title}, ${body.resource.pool}, ${body.resource.type},
+                  ${body.resource.units}, ${priority}, ${sql.json(body as never)}, ${await hashSecret(token)})`;
+        res.status(201);
+        return {
+          id,
+          accessToken: token,
+          status: 'DRAFT',
+          requiredDocuments: requiredDocuments({
+            organisationType: body.organisation.type,
+            digitalLeadersClub: body.organisation.digitalLeadersClub,
+          }),
+          note: 'Keep the access token: it is shown only once and opens this application (S1).',
+        };
+      },
+    }),
+
+    defineRoute({
+      method: 'put',
+      path: '/applications/:id/documents/:type',
+      tag: 'applications',
+      summary: 'Upload one document (A4): raw file body, ?filename= with its extension; checked by content',
+      access: ['APPLICANT'],
+      params: documentTypeParam,
+      query: documentUploadQuery,
+      bodyType: 'binary',
+      middleware: [express.raw({ type: () => true, limit: config.MAX_UPLOAD_BYTES })],
+      handler: async ({ params, query, actor, req, res }) => {
+        const app = await load(params.id);
+        assertOwnerOrStaff(actor, app);
+        if (!EDITABLE.includes(app.status)) throw conflict(`documents can change only while DRAFT or SUPPLEMENT_REQUESTED (status is ${app.status})`);
+        const bytes: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        if (bytes.length === 0) throw new HttpProblem(400, 'Invalid request', 'body: the file is empty', { errors: [{ field: 'body', message: 'empty file' }] });
+        const ext = /\.([A-Za-z0-9]+)$/.exec(query.filename)?.[1]?.toLowerCase() ?? '';
+        const docType = DOCUMENT_TYPES[params.type];
+        if (!(docType.extensions as readonly string[]).includes(ext)) {
+          throw ruleRefused('A4', `${params.type} accepts only ${docType.extensions.join(', ')} (got "${ext || 'no extension'}")`);
+        }
+        const kind = detectContentKind(bytes);
+        if (!contentMatchesExtension(ext, kind)) {
+          throw ruleRefused('A4', `the file is not a .${ext}: its content is ${kind}`);
+        }
+        const sha256 = await store.put(bytes);
+        await sql`
+          insert into documents (application_id, type, filename, extension, content_kind, size_bytes, sha256)
+          values (${app.id}, ${params.type}, ${query.filename}, ${ext}, ${kind}, ${bytes.length}, ${sha256})
+          on conflict (application_id, type) do update set filename = excluded.filename, extension = excluded.extension,
+            content_kind = excluded.content_kind, size_bytes = excluded.size_bytes, sha256 = excluded.sha256, uploaded_at = now()`;
+        res.status(201);
+        return { type: params.type, filename: query.filename, sizeBytes: bytes.length, sha256, missingDocuments: await missingFor(app) };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/applications/:id/documents/:type',
+      tag: 'applications',
+      summary: 'Download a document (S3: owner and operators)',
+      access: ['APPLICANT', 'OPERATOR'],
+      params: documentTypeParam,
+      handler: async ({ params, actor, res }) => {
+        const app = await load(params.id);
+        assertOwnerOrStaff(actor, app);
+        const [doc] = await sql<Array<{ sha256: string; filename: string }>>`
+          select sha256, filename from documents where application_id = ${app.id} and type = ${params.type}`;
+        if (!doc) throw notFound(`document ${params.type}`);
+        res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
+        res.type('application/octet-stream').send(await store.get(doc.sha256));
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/applications/:id/submit',
+      tag: 'applications',
+      summary: 'Submit (A6): checks C3, E1–E5, A2, A4 and starts the application workflow; idempotent',
+      access: ['APPLICANT'],
+      params: applicationIdParam,
+      handler: async ({ params, actor, req }) => {
+        const app = await load(params.id);
+        assertOwnerOrStaff(actor, app);
+        const call = await loadCall(deps, app.call_id);
+        if (app.submitted_at) {
+          await startWorkflow(app, call); // A6: a repeat finds the same workflow (and heals a half-done first try)
+          return { id: app.id, status: app.status === 'DRAFT' ? 'UNDER_REVIEW' : app.status, submittedAt: app.submitted_at, repeated: true };
+        }
+        if (call.closes_on && compareDates(deps.today(), call.closes_on) > 0) {
+          throw ruleRefused('C3', `the call ${call.id} closed on ${call.closes_on}; no application is accepted`);
+        }
+        const o = app.content.organisation;
+        const eligibility = eligibilityViolations({
+          organisationType: o.type,
+          companySize: o.size,
+          digitalLeadersClub: o.digitalLeadersClub,
+        });
+        if (eligibility.length) throw RuleViolation.of(eligibility);
+        const [restriction] = await sql<Array<{ rule: string; reason: string; created_at: Date }>>`
+          select rule, reason, created_at from organisation_restrictions where brn = ${app.brn} and lifted_at is null limit 1`;
+        if (restriction) {
+          throw ruleRefused('E5', `the organisation is restricted by this service since ${restriction.created_at.toISOString().slice(0, 10)} (${restriction.rule}: ${restriction.reason})`);
+        }
+        const [sameTitle] = await sql`
+          select id from applications where call_id = ${app.call_id} and brn = ${app.brn}
+            and lower(title) = lower(${app.title}) and submitted_at is not null and id <> ${app.id}`;
+        if (sameTitle) {
+          throw ruleRefused('A2', 'this organisation already submitted an application with the same project title in this call');
+        }
+        const missing = await missingFor(app);
+        if (missing.length) {
+          throw ruleRefused('A4', `required documents are missing: ${missing.join(', ')}`, { missingDocuments: missing });
+        }
+        // Start first (idempotent by workflow id), then mark submitted: a crash in between is
+        // healed by the applicant's retry, and never leaves a submitted row without a process.
+        await startWorkflow(app, call);
+        const idempotencyKey = req.get('idempotency-key') ?? null;
+        try {
+          await sql`update applications set submitted_at = coalesce(submitted_at, now()), status = case when status = 'DRAFT' then 'UNDER_REVIEW' else status end,
+                      submit_idempotency_key = coalesce(submit_idempotency_key, ${idempotencyKey}), updated_at = now()
+                    where id = ${app.id}`;
+        } catch (err) {
+          if ((err as { code?: string }).code === '23505') {
+            await handleOf(app).terminate('A2: duplicate title in the same call').catch(() => undefined);
+            throw ruleRefused('A2', 'this organisation already submitted an application with the same project title in this call');
+          }
+          throw err;
+        }
+        const after = await load(app.id);
+        return { id: app.id, status: 'UNDER_REVIEW', submittedAt: after.submitted_at, repeated: false };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/applications/:id',
+      tag: 'applications',
+      summary: 'An application: status, every deadline known so far (T2), the timeline',
+      access: ['APPLICANT', 'OPERATOR'],
+      params: applicationIdParam,
+      handler: async ({ params, actor }) => {
+        const app = await load(params.id);
+        assertOwnerOrStaff(actor, app);
+        return view(app, actor);
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/applications',
+      tag: 'applications',
+      summary: 'List applications (operators); personal data masked (S3)',
+      access: ['OPERATOR'],
+      query: listApplicationsQuery,
+      handler: async ({ query }) => {
+        const where = sql`where true
+          ${query.callId ? sql`and call_id = ${query.callId}` : sql``}
+          ${query.status ? sql`and status = ${query.status}` : sql``}
+          ${query.pool ? sql`and pool = ${query.pool}` : sql``}
+          ${query.type ? sql`and accelerator_type = ${query.type}` : sql``}`;
+        const [{ count }] = await sql<Array<{ count: number }>>`select count(*)::int as count from applications ${where}`;
+        const rows = await sql<ApplicationRow[]>`
+          select * from applications ${where} order by created_at, id
+          limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`;
+        return {
+          page: query.page,
+          pageSize: query.pageSize,
+          total: count,
+          items: rows.map((r) => ({
+            id: r.id,
+            callId: r.call_id,
+            status: r.status,
+            title: r.title,
+            organisation: r.organisation_name,
+            pool: r.pool,
+            type: r.accelerator_type,
+            units: r.units,
+            priority: r.priority,
+            submittedAt: r.submitted_at,
+            nextDeadlines: r.deadlines,
+            // S3: personal data masked in listings
+            practitioner: {
+              name: maskName(r.content.practitioner.name),
+              email: maskEmail(r.content.practitioner.email),
+              phone: maskPhone(r.content.practitioner.phone),
+            },
+            principalInvestigator: {
+              name: maskName(r.content.principalInvestigator.name),
+              email: maskEmail(r.content.principalInvestigator.email),
+              phone: maskPhone(r.content.principalInvestigator.phone),
+            },
+          })),
+        };
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/applications/:id/document-review',
+      tag: 'operators',
+      summary: 'Document review (A4, A5, E4): complete, supplement required, or ineligible',
+      access: ['OPERATOR'],
+      params: applicationIdParam,
+      body: documentReviewSchema,
+      handler: async ({ params, body, actor }) => {
+        const app = await load(params.id);
+        if (!app.submitted_at) throw conflict('the application is a draft; it has not been submitted');
+        if (body.decision === 'SUPPLEMENT') {
+          const unknown = body.missingDocuments.filter((t) => !(t in DOCUMENT_TYPES));
+          if (unknown.length) {
+            throw new HttpProblem(400, 'Invalid request', `missingDocuments: unknown document types ${unknown.join(', ')}`, {
+              errors: [{ field: 'missingDocuments', message: `unknown: ${unknown.join(', ')}` }],
+            });
+          }
+        }
+        const state = await handleOf(app).executeUpdate(reviewDocumentsUpdate, { args: [{ ...body, actor: actorLabel(actor) }] });
+        await audit(sql, actor, 'application.document-review', `application:${app.id}`, body);
+        return { id: app.id, decision: body.decision, status: state.status };
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/applications/:id/supplement',
+      tag: 'applications',
+      summary: 'Hand in the requested supplement (I5) after re-uploading the documents',
+      access: ['APPLICANT'],
+      params: applicationIdParam,
+      handler: async ({ params, actor }) => {
+        const app = await load(params.id);
+        assertOwnerOrStaff(actor, app);
+        const state = await workflowState(app);
+        if (state?.status !== 'SUPPLEMENT_REQUESTED') throw conflict(`no supplement is requested (status is ${state?.status ?? app.status})`);
+        const uploadedAfter = new Set(
+          (await sql<Array<{ type: string }>>`select type from documents where application_id = ${app.id}`).map((r) => r.type),
+        );
+        const stillMissing = [...new Set([...(await missingFor(app)), ...state.supplement!.missingDocuments.filter((t) => !uploadedAfter.has(t))])];
+        if (stillMissing.length) {
+          throw ruleRefused('A4', `still missing: ${stillMissing.join(', ')}`, { missingDocuments: stillMissing });
+        }
+        const after = await handleOf(app).executeUpdate(submitSupplementUpdate);
+        return { id: app.id, status: after.status };
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/applications/:id/withdraw',
+      tag: 'applications',
+      summary: 'Withdraw the application',
+      access: ['APPLICANT'],
+      params: applicationIdParam,
+      body: withdrawSchema,
+      handler: async ({ params, body, actor }) => {
+        const app = await load(params.id);
+        assertOwnerOrStaff(actor, app);
+        if (!app.submitted_at) {
+          await sql`update applications set status = 'WITHDRAWN', updated_at = now() where id = ${app.id} and status = 'DRAFT'`;
+          return { id: app.id, status: 'WITHDRAWN' };
+        }
+        await handleOf(app).executeUpdate(withdrawUpdate, { args: [{ reason: body.reason }] });
+        return { id: app.id, status: 'WITHDRAWN' };
+      },
+    }),
+  ];
+}

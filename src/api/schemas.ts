@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import {
+  COMPANY_SIZES,
+  isKoreanPhone,
+  isoDateSchema,
+  isoMonthSchema,
+  isValidBusinessRegistrationNumber,
+  isCallId,
+  ORGANISATION_TYPES,
+  OUTCOME_CATEGORIES,
+  RULE_IDS,
+  validateResourceRequest,
+} from '../domain';
+
+/**
+ * The API's request and response shapes. These zod schemas are the single source of the
+ * handlers' types (z.infer) and of /openapi.json; a body that breaks one answers 400
+ * naming each bad field (H1).
+ */
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const callIdParam = z.object({ id: z.string().refine(isCallId, 'not a call id (letters, digits, dashes)') });
+export const applicationIdParam = z.object({ id: z.string().regex(/^[A-Z0-9]{10}$/, 'not an application id') });
+
+// ---- calls (C, K5) ----
+export const capacitySchema = z.object({
+  T4: z.number().int().min(0).describe('dedicated T4 servers'),
+  H100: z.number().int().min(0).describe('dedicated H100 servers'),
+  BOW: z.number().int().min(0).describe('shared-pool Graphcore Bow IPU cards'),
+  extraStorageTb: z.number().min(0).default(0).describe('total extra storage beyond 50 TB + 20 TB per user (K3)'),
+});
+
+export const callSettingsSchema = z.object({
+  supplementDays: z.number().int().min(1).max(60).default(7).describe('I5'),
+  minEvaluators: z.number().int().min(1).max(20).default(5).describe('I4'),
+  utilisationNonePercent: z.number().min(0).max(100).default(1).describe('I1'),
+  utilisationLowPercent: z.number().min(0).max(100).default(20).describe('I1'),
+});
+
+export const createCallSchema = z
+  .object({
+    id: z.string().refine(isCallId, 'letters, digits and dashes, e.g. 2024-1').describe('e.g. 2024-1'),
+    title: text(300),
+    announcedOn: isoDateSchema,
+    closesOn: isoDateSchema.optional().describe('omit for a rolling call (C1)'),
+    supportEndsOn: isoDateSchema,
+    capacity: capacitySchema,
+    settings: callSettingsSchema.default({ supplementDays: 7, minEvaluators: 5, utilisationNonePercent: 1, utilisationLowPercent: 20 }),
+    cutoffs: z.array(isoDateSchema).max(50).default([]).describe('initial batch cutoffs (C2)'),
+    surveyOn: z.string().regex(/^\d{2}-\d{2}$/, 'MM-DD').optional().describe('R6: yearly survey day'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.supportEndsOn <= c.announcedOn) {
+      ctx.addIssue({ code: 'custom', path: ['supportEndsOn'], message: 'must be after announcedOn' });
+    }
+    if (c.closesOn && (c.closesOn < c.announcedOn || c.closesOn > c.supportEndsOn)) {
+      ctx.addIssue({ code: 'custom', path: ['closesOn'], message: 'must lie between announcedOn and supportEndsOn' });
+    }
+    if (c.settings.utilisationNonePercent >= c.settings.utilisationLowPercent) {
+      ctx.addIssue({ code: 'custom', path: ['settings', 'utilisationNonePercent'], message: 'must be below utilisationLowPercent (I1)' });
+    }
+  });
+export type CreateCall = z.infer<typeof createCallSchema>;
+
+export const addBatchSchema = z.object({ cutoff: isoDateSchema });
+export const earlyCloseSchema = z.object({ closesOn: isoDateSchema });
+
+// ---- applications (A1) ----
+const phone = z.string().refine(isKoreanPhone, 'a Korean phone number, e.g. 010-1234-5678 or 02-123-4567');
+const person = z.object({ name: text(100), email: z.email('an e-mail address'), phone });
+
+export const resourceRequestSchema = z
+  .object({
+    pool: z.enum(['DEDICATED', 'SHARED']),
+    type: z.enum(['T4', 'H100', 'BOW']),
+    units: z.number().int().min(1).describe('dedicated: servers; BOW: cards 1/2/4/8/16'),
+    os: z.enum(['UBUNTU', 'WINDOWS']).optional().describe('K4: dedicated pool only'),
+    extraStorageTb: z.number().min(0).max(10000).default(0),
+    extraStorageReason: z.string().trim().max(2000).optional(),
+  })
+  .superRefine((r, ctx) => {
+    // K1, K3, K4, A2: the rules live in the domain; here they name the field.
+    for (const v of validateResourceRequest(r)) {
+      ctx.addIssue({ code: 'custom', path: v.field ? [v.field] : [], message: v.message });
+    }
+  });
+
+export const applicationDraftSchema = z.object({
+  organisation: z
+    .object({
+      name: text(200),
+      type: z.enum(ORGANISATION_TYPES),
+      size: z.enum(COMPANY_SIZES).optional().describe('companies only (E3)'),
+      businessRegistrationNumber: z
+        .string()
+        .refine(isValidBusinessRegistrationNumber, 'E5: a 10-digit business registration number with a valid check digit'),
+      priority: z
+        .object({ status: z.boolean(), projectName: z.string().trim().max(300).optional() })
+        .default({ status: false })
+        .describe('V4: performer of the AI cluster project'),
+      digitalLeadersClub: z.boolean().default(false).describe('E3/V4'),
+    })
+    .superRefine((o, ctx) => {
+      if (o.type === 'COMPANY' && !o.size) ctx.addIssue({ code: 'custom', path: ['size'], message: 'required for companies (E3)' });
+      if ((o.priority.status || o.digitalLeadersClub) && !o.priority.projectName) {
+        ctx.addIssue({ code: 'custom', path: ['priority', 'projectName'], message: 'V4: priority applicants name the project they perform' });
+      }
+    }),
+  principalInvestigator: person,
+  practitioner: person,
+  project: z.object({
+    title: text(300),
+    description: text(10000),
+    aiModelKind: text(300),
+    trainingPlan: text(10000),
+    monthlyPlan: z.array(z.object({ month: isoMonthSchema, plan: text(2000) })).min(1).max(24),
+    targetOutcomes: z
+      .array(z.object({ category: z.enum(OUTCOME_CATEGORIES), target: text(1000), count: z.number().int().min(0).optional() }))
+      .min(1)
+      .describe('R4 categories'),
+    dataDescription: text(10000),
+  }),
+  resource: resourceRequestSchema,
+});
+export type ApplicationDraft = z.infer<typeof applicationDraftSchema>;
+
+export const documentUploadQuery = z.object({ filename: z.string().trim().min(3).max(255).describe('original file name with its extension') });
+
+export const documentReviewSchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('COMPLETE') }),
+  z.object({
+    decision: z.literal('SUPPLEMENT'),
+    missingDocuments: z.array(z.string()).min(1),
+    dueDays: z.number().int().min(1).max(60).optional().describe('I5: default from the call'),
+    note: z.string().max(2000).optional(),
+  }),
+  z.object({ decision: z.literal('INELIGIBLE'), rule: z.enum(RULE_IDS), reason: text(2000) }),
+]);
+
+export const withdrawSchema = z.object({ reason: z.string().max(2000).optional() });
+
+export const listApplicationsQuery = z.object({
+  callId: z.string().optional(),
+  status: z.string().optional(),
+  pool: z.enum(['DEDICATED', 'SHARED']).optional(),
+  type: z.enum(['T4', 'H100', 'BOW']).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const createApiKeySchema = z.object({
+  role: z.enum(['OPERATOR', 'EVALUATOR', 'COLLECTOR']),
+  name: text(200),
+  organisationBrn: z.string().refine(isValidBusinessRegistrationNumber, 'E5: a valid business registration number').optional(),
+});

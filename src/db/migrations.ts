@@ -1,0 +1,145 @@
+/**
+ * Schema migrations, applied in order and recorded in `schema_migrations`. Kept as TS
+ * strings (not .sql files) so they ship inside the compiled output with nothing to copy.
+ * Never edit an applied migration: add the next one.
+ */
+export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
+  {
+    id: '001_initial',
+    sql: `
+create table api_keys (
+  id text primary key,
+  role text not null check (role in ('OPERATOR', 'EVALUATOR', 'COLLECTOR')),
+  name text not null,
+  organisation_brn text,
+  secret_hash text not null,            -- S1: only a scrypt hash of the secret is kept
+  created_at timestamptz not null default now(),
+  revoked_at timestamptz
+);
+
+create table calls (
+  id text primary key,
+  title text not null,
+  announced_on date not null,
+  closes_on date,                        -- C1: a rolling call has none until one is set
+  support_ends_on date not null,
+  capacity jsonb not null,               -- K5
+  settings jsonb not null,               -- I1, I4, I5 parameters of this call
+  survey_on text,                        -- R6: MM-DD, once a year
+  created_at timestamptz not null default now()
+);
+
+create table batches (
+  id text primary key,
+  call_id text not null references calls(id),
+  cutoff date not null,
+  closed_at timestamptz,
+  created_by text not null,              -- operator key id, or 'C2' when the quarter rule added it
+  unique (call_id, cutoff)
+);
+
+create table applications (
+  id text primary key,
+  call_id text not null references calls(id),
+  status text not null,
+  brn text not null,                     -- E5: organisations are identified by it
+  organisation_name text not null,
+  title text not null,
+  pool text not null,
+  accelerator_type text not null,
+  units integer not null,
+  priority boolean not null,
+  content jsonb not null,                -- A1
+  token_hash text not null,              -- S1
+  submitted_at timestamptz,
+  submit_idempotency_key text,
+  documents_accepted_on date,
+  batch_id text references batches(id),
+  deadlines jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+-- A2: one organisation, one title per call (among submitted applications).
+create unique index applications_a2_title on applications (call_id, brn, lower(title)) where submitted_at is not null;
+create index applications_call_status on applications (call_id, status);
+
+create table documents (
+  application_id text not null references applications(id),
+  type text not null,
+  filename text not null,
+  extension text not null,
+  content_kind text not null,
+  size_bytes integer not null,
+  sha256 text not null,                  -- content-addressed store key
+  uploaded_at timestamptz not null default now(),
+  primary key (application_id, type)
+);
+
+create table email_outbox (
+  notice_key text primary key,           -- one row per notice: the exactly-once guarantee
+  application_id text,
+  kind text not null,
+  to_address text not null,
+  cc_address text,
+  subject text not null,
+  text_body text not null,
+  html_body text not null,
+  created_at timestamptz not null default now(),
+  claimed_at timestamptz,
+  sent_at timestamptz,
+  smtp_message_id text
+);
+
+create table utilisation_samples (
+  application_id text not null references applications(id),
+  day date not null,
+  mean_percent numeric(6, 3) not null check (mean_percent >= 0 and mean_percent <= 100),
+  recorded_at timestamptz not null default now(),
+  primary key (application_id, day)
+);
+
+create table organisation_restrictions (
+  id bigserial primary key,
+  brn text not null,
+  rule text not null,                    -- R5 or Q3
+  reason text not null,
+  application_id text,
+  created_at timestamptz not null default now(),
+  lifted_at timestamptz,
+  lifted_by text,
+  lift_reason text
+);
+create index organisation_restrictions_active on organisation_restrictions (brn) where lifted_at is null;
+
+create table evaluator_assignments (
+  batch_id text not null references batches(id),
+  evaluator_id text not null references api_keys(id),
+  primary key (batch_id, evaluator_id)
+);
+
+create table evaluations (
+  application_id text not null references applications(id),
+  evaluator_id text not null references api_keys(id),
+  scores jsonb not null,
+  updated_at timestamptz not null default now(),
+  primary key (application_id, evaluator_id)
+);
+
+-- S4: append-only. Updates and deletes are refused by the database itself.
+create table audit_log (
+  id bigserial primary key,
+  at timestamptz not null default now(),
+  actor text not null,
+  action text not null,
+  subject text not null,
+  detail jsonb not null default '{}'::jsonb
+);
+create function audit_log_append_only() returns trigger language plpgsql as $$
+begin
+  raise exception 'audit_log is append-only (S4)';
+end $$;
+create trigger audit_log_no_update before update or delete on audit_log
+  for each row execute function audit_log_append_only();
+`,
+  },
+];

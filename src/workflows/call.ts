@@ -1,0 +1,177 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  compareDates,
+  earlyCloseAllowed,
+  EARLY_CLOSE_NOTICE_DAYS,
+  endOfDayKst,
+  kstDateOf,
+  lastDayOfQuarter,
+  quarterOf,
+  type IsoDate,
+} from '../domain';
+import {
+  addBatchUpdate,
+  applicationWaitingSignal,
+  callStatusQuery,
+  earlyCloseUpdate,
+  type CallInput,
+  type CallState,
+} from './messages';
+
+const { closeBatch, recordBatch, recordCallClose, notifyEarlyClose } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+
+const now = () => Date.now(); // workflow time, deterministic
+const today = (): IsoDate => kstDateOf(now());
+
+export interface CallWorkflowCarry {
+  state: CallState;
+  waiting: string[];
+}
+
+/**
+ * One call (모집공고): its batch cutoffs (C2), its close date and early close (C3). It lives
+ * until the call's support end; applications live in their own workflows.
+ */
+export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry): Promise<CallState> {
+  const state: CallState = carry?.state ?? {
+    callId: input.callId,
+    closesOn: input.closesOn,
+    supportEndsOn: input.supportEndsOn,
+    batches: [],
+    open: true,
+  };
+  const waiting = new Set<string>(carry?.waiting ?? []);
+  let changed = 0;
+
+  setHandler(callStatusQuery, () => state);
+
+  setHandler(
+    addBatchUpdate,
+    async ({ cutoff, actor }) => {
+      const batch = { batchId: batchIdOf(state.callId, cutoff), cutoff, closed: false, addedBy: actor };
+      state.batches.push(batch);
+      state.batches.sort((a, b) => compareDates(a.cutoff, b.cutoff));
+      await recordBatch({ callId: state.callId, batchId: batch.batchId, cutoff, addedBy: actor });
+      changed++;
+      return batch;
+    },
+    {
+      validator: ({ cutoff }) => {
+        if (compareDates(cutoff, today()) < 0) throw new Error(`C2: cutoff ${cutoff} is in the past`);
+        if (compareDates(cutoff, state.supportEndsOn) > 0) {
+          throw new Error(`C2: cutoff ${cutoff} is after the support end ${state.supportEndsOn}`);
+        }
+        if (state.batches.some((b) => b.cutoff === cutoff)) throw new Error(`C2: a batch with cutoff ${cutoff} exists`);
+      },
+    },
+  );
+
+  setHandler(
+    earlyCloseUpdate,
+    async ({ closesOn, actor }) => {
+      state.earlyClose = { closesOn, noticeOn: today() };
+      state.closesOn = closesOn;
+      await recordCallClose({ callId: state.callId, closesOn, actor });
+      await notifyEarlyClose({ callId: state.callId, closesOn });
+      changed++;
+      return state;
+    },
+    {
+      validator: ({ closesOn }) => {
+        if (!state.open) throw new Error('C3: the call is already closed');
+        if (!earlyCloseAllowed(today(), closesOn)) {
+          throw new Error(`C3: an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice (${closesOn})`);
+        }
+        if (state.closesOn && compareDates(closesOn, state.closesOn) >= 0) {
+          throw new Error(`C3: ${closesOn} is not earlier than the current close date ${state.closesOn}`);
+        }
+      },
+    },
+  );
+
+  setHandler(applicationWaitingSignal, ({ applicationId }) => {
+    waiting.add(applicationId);
+    changed++;
+  });
+
+  // ---- main loop: sleep until the next date that matters, or until something changes ----
+  for (;;) {
+    const due = nextEvent();
+    if (!due) break;
+    const seen = changed;
+    const wait = endOfDayKst(due.date) - now();
+    if (wait > 0) {
+      await condition(() => changed !== seen, wait);
+      continue; // re-plan: a handler may have added a cutoff or moved the close date
+    }
+    await due.run();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof callWorkflow>(input, { state, waiting: [...waiting] });
+    }
+  }
+  await condition(allHandlersFinished);
+  return state;
+
+  /** The earliest of: an open batch's cutoff, the close date, a C2 quarter end, the support end. */
+  function nextEvent(): { date: IsoDate; run: () => Promise<void> } | undefined {
+    const events: Array<{ date: IsoDate; run: () => Promise<void> }> = [];
+    const openBatch = state.batches.find((b) => !b.closed);
+    if (openBatch) events.push({ date: openBatch.cutoff, run: () => close(openBatch) });
+    if (state.open && state.closesOn) {
+      events.push({
+        date: state.closesOn,
+        run: async () => {
+          state.open = false;
+        },
+      });
+    }
+    const quarterEnd = lastDayOfQuarter(today());
+    if (waiting.size > 0 && compareDates(quarterEnd, state.supportEndsOn) <= 0) {
+      // C2: a quarter that would end with applications waiting and no cutoff gets its last day.
+      const hasCutoff = state.batches.some((b) => quarterOf(b.cutoff) === quarterOf(quarterEnd));
+      if (!hasCutoff) {
+        events.push({
+          date: quarterEnd,
+          run: async () => {
+            const batch = { batchId: batchIdOf(state.callId, quarterEnd), cutoff: quarterEnd, closed: false, addedBy: 'C2' };
+            state.batches.push(batch);
+            await recordBatch({ callId: state.callId, batchId: batch.batchId, cutoff: quarterEnd, addedBy: 'C2' });
+            await close(batch);
+          },
+        });
+      }
+    }
+    if (events.length === 0) {
+      // Nothing pending: wait for the support end (handlers may still add work), then finish.
+      if (compareDates(today(), state.supportEndsOn) > 0) return undefined;
+      return { date: state.supportEndsOn, run: async () => undefined };
+    }
+    events.sort((a, b) => compareDates(a.date, b.date));
+    return events[0];
+  }
+
+  async function close(batch: CallState['batches'][number]) {
+    // V2: members are those accepted as complete on or before the cutoff; the activity
+    // decides from the database (no unbounded lists in history) and signals each member.
+    const { members } = await closeBatch({ callId: state.callId, batchId: batch.batchId, cutoff: batch.cutoff });
+    batch.closed = true;
+    batch.members = members.length;
+    for (const id of members) waiting.delete(id);
+  }
+}
+
+export function batchIdOf(callId: string, cutoff: IsoDate): string {
+  return `${callId}-${cutoff}`;
+}

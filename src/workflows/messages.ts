@@ -1,0 +1,116 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AcceleratorType, IsoDate, Pool, RuleId } from '../domain';
+
+/**
+ * Message definitions shared by the workflows and the API. Operator and applicant actions
+ * that can be refused are Updates (H2): the validator refuses an invalid transition
+ * synchronously, before anything is written to history, so the API can answer 409 at once
+ * instead of firing a Signal and hoping. Signals are kept for facts the workflow cannot
+ * refuse (a batch closed, a result computed).
+ */
+
+export type ApplicationStatus =
+  | 'UNDER_REVIEW' // A6: submitted, documents being reviewed
+  | 'SUPPLEMENT_REQUESTED' // A5/I5
+  | 'DOCUMENTS_COMPLETE' // V2: waiting for the next batch cutoff
+  | 'IN_EVALUATION' // V2: member of a batch
+  | 'SELECTED'
+  | 'WAITLISTED'
+  | 'NOT_SELECTED'
+  | 'INELIGIBLE' // E4, A5
+  | 'WITHDRAWN';
+
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['NOT_SELECTED', 'INELIGIBLE', 'WITHDRAWN'];
+
+export interface TimelineEntry {
+  at: string; // ISO instant, workflow time
+  event: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface ApplicationDeadlinesView {
+  supplementDue?: IsoDate;
+  reviewDue?: IsoDate;
+  notificationDue?: IsoDate;
+  setupEnd?: IsoDate;
+  nextUtilisationCheck?: IsoDate;
+  nextQuarterlyReview?: IsoDate;
+  supportEnd: IsoDate;
+  reportDue: IsoDate;
+  dataSharingDue: IsoDate;
+}
+
+export interface ApplicationState {
+  applicationId: string;
+  callId: string;
+  status: ApplicationStatus;
+  pool: Pool;
+  acceleratorType: AcceleratorType;
+  units: number;
+  priority: boolean;
+  deadlines: ApplicationDeadlinesView;
+  nextDeadline?: { name: string; date: IsoDate };
+  supplement?: { missingDocuments: string[]; dueOn: IsoDate; round: number };
+  ineligibility?: { rule: RuleId; reason: string };
+  batch?: { batchId: string; cutoff: IsoDate };
+  documentsAcceptedOn?: IsoDate;
+  timeline: TimelineEntry[];
+}
+
+export interface ApplicationInput {
+  applicationId: string;
+  callId: string;
+  pool: Pool;
+  acceleratorType: AcceleratorType;
+  units: number;
+  priority: boolean;
+  supportEndsOn: IsoDate;
+  supplementDays: number; // I5, from the call's settings
+}
+
+export type DocumentReviewDecision =
+  | { decision: 'COMPLETE' }
+  | { decision: 'SUPPLEMENT'; missingDocuments: string[]; dueDays?: number; note?: string }
+  | { decision: 'INELIGIBLE'; rule: RuleId; reason: string };
+
+export const statusQuery = defineQuery<ApplicationState>('status');
+/** Operator's document review (A4, A5, E4). */
+export const reviewDocumentsUpdate = defineUpdate<ApplicationState, [DocumentReviewDecision & { actor: string }]>(
+  'reviewDocuments',
+);
+/** Applicant hands in the requested supplement (I5); the API has checked the documents. */
+export const submitSupplementUpdate = defineUpdate<ApplicationState, []>('submitSupplement');
+/** Applicant withdraws (Q2/R: before allocation it just ends). */
+export const withdrawUpdate = defineUpdate<ApplicationState, [{ reason?: string }]>('withdraw');
+/** V2: the call workflow put the application into a batch at its cutoff. */
+export const batchAssignedSignal = defineSignal<[{ batchId: string; cutoff: IsoDate }]>('batchAssigned');
+
+// ---- call workflow ----
+
+export interface CallInput {
+  callId: string;
+  closesOn?: IsoDate;
+  supportEndsOn: IsoDate;
+  cutoffs: IsoDate[];
+}
+
+export interface CallState {
+  callId: string;
+  closesOn?: IsoDate;
+  earlyClose?: { closesOn: IsoDate; noticeOn: IsoDate };
+  supportEndsOn: IsoDate;
+  batches: Array<{ batchId: string; cutoff: IsoDate; closed: boolean; members?: number; addedBy: string }>;
+  open: boolean;
+}
+
+export const callStatusQuery = defineQuery<CallState>('callStatus');
+/** C2: an operator adds a batch cutoff. */
+export const addBatchUpdate = defineUpdate<CallState['batches'][number], [{ cutoff: IsoDate; actor: string }]>(
+  'addBatch',
+);
+/** C3: early close with at least 21 days' notice. */
+export const earlyCloseUpdate = defineUpdate<CallState, [{ closesOn: IsoDate; actor: string }]>('earlyClose');
+/** An application's documents were accepted: the call may need a C2 quarter cutoff. */
+export const applicationWaitingSignal = defineSignal<[{ applicationId: string; acceptedOn: IsoDate }]>(
+  'applicationWaiting',
+);
