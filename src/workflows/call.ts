@@ -111,10 +111,9 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     if (!due) break;
     const seen = changed;
     const wait = endOfDayKst(due.date) - now();
-    if (wait > 0) {
-      await condition(() => changed !== seen, wait);
-      continue; // re-plan: a handler may have added a cutoff or moved the close date
-    }
+    // Re-plan only when a handler changed something; when the timer fires, the planned event
+    // runs even though "today" has already moved past its day (e.g. a C2 quarter end).
+    if (wait > 0 && (await condition(() => changed !== seen, wait))) continue;
     await due.run();
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);

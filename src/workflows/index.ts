@@ -1,3 +1,3 @@
 // The workflow bundle's entry: only workflow code, no I/O (bundled by the worker).
-export { applicationWorkflow } from './application';
+export { applicationWorkflow } from './application/index';
 export { callWorkflow } from './call';

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AcceleratorType, IsoDate, Pool, RuleId } from '../domain';
+import type { AcceleratorType, ApplicationDeadlines, IsoDate, Pool, RuleId } from '../domain';
 
 /**
  * Message definitions shared by the workflows and the API. Operator and applicant actions
@@ -9,18 +9,23 @@ import type { AcceleratorType, IsoDate, Pool, RuleId } from '../domain';
  * refuse (a batch closed, a result computed).
  */
 
+/** The application's status, in the agency's order of things (V1). */
 export type ApplicationStatus =
   | 'UNDER_REVIEW' // A6: submitted, documents being reviewed
   | 'SUPPLEMENT_REQUESTED' // A5/I5
   | 'DOCUMENTS_COMPLETE' // V2: waiting for the next batch cutoff
   | 'IN_EVALUATION' // V2: member of a batch
-  | 'SELECTED'
-  | 'WAITLISTED'
-  | 'NOT_SELECTED'
+  | 'SELECTED' // V5: waiting for allocation
+  | 'WAITLISTED' // V7: capacity exhausted, kept in rank order
+  | 'NOT_SELECTED' // V5: below 60
+  | 'ALLOCATED' // O1/O2: support period started, environment setup
+  | 'IN_OPERATION' // O4: in use
+  | 'CLOSE_OUT' // R1/R2: support ended, report and data sharing due
+  | 'COMPLETED' // R: report and data sharing accepted
   | 'INELIGIBLE' // E4, A5
   | 'WITHDRAWN';
 
-export const FINAL_STATUSES: readonly ApplicationStatus[] = ['NOT_SELECTED', 'INELIGIBLE', 'WITHDRAWN'];
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['NOT_SELECTED', 'INELIGIBLE', 'WITHDRAWN', 'COMPLETED'];
 
 export interface TimelineEntry {
   at: string; // ISO instant, workflow time
@@ -28,17 +33,8 @@ export interface TimelineEntry {
   detail?: Record<string, unknown>;
 }
 
-export interface ApplicationDeadlinesView {
-  supplementDue?: IsoDate;
-  reviewDue?: IsoDate;
-  notificationDue?: IsoDate;
-  setupEnd?: IsoDate;
-  nextUtilisationCheck?: IsoDate;
-  nextQuarterlyReview?: IsoDate;
-  supportEnd: IsoDate;
-  reportDue: IsoDate;
-  dataSharingDue: IsoDate;
-}
+/** T2: every deadline known so far (computed by the domain's applicationDeadlines). */
+export type ApplicationDeadlinesView = ApplicationDeadlines;
 
 export interface ApplicationState {
   applicationId: string;

@@ -1,7 +1,7 @@
 import { addDays } from '../../src/domain';
 import { applicationWorkflowId } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody, FILES } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
 
 /**
  * Issue 3, through the HTTP API against the dev server, a real PostgreSQL and a real SMTP
@@ -95,7 +95,9 @@ describe('A1 draft', () => {
   });
 
   test('E5: a business registration number with a wrong check digit is refused naming the field', async () => {
-    const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ organisation: { businessRegistrationNumber: '123-45-67891' } }));
+    const valid = uniqueBrn();
+    const wrong = valid.slice(0, -1) + String((Number(valid.slice(-1)) + 1) % 10);
+    const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ organisation: { businessRegistrationNumber: wrong } }));
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('organisation.businessRegistrationNumber');
   });
@@ -318,9 +320,9 @@ describe('document review (A5, E4, I5) as workflow Updates', () => {
     expect(twice.status).toBe(409);
   });
 
-  test('S1/S2: only operators review documents; an applicant token or no key is refused', async () => {
+  test('S1/S2: only operators review documents; an applicant token is forbidden (403), no key is unauthorised (401)', async () => {
     const d = await submitted();
-    expect((await app.api.post(`/applications/${d.id}/document-review`, { decision: 'COMPLETE' }, d.token)).status).toBe(401);
+    expect((await app.api.post(`/applications/${d.id}/document-review`, { decision: 'COMPLETE' }, d.token)).status).toBe(403);
     expect((await app.api.post(`/applications/${d.id}/document-review`, { decision: 'COMPLETE' })).status).toBe(401);
     expect(await status(d.id)).toBe('UNDER_REVIEW');
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { runWorker, type RunningWorker } from '../../worker';
 import { startApi, ensureFirstOperatorKey, type RunningApi } from '../../src/api/server';
 import { loadConfig, type Config } from '../../src/config';
@@ -39,7 +40,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 export async function startTestApp(opts: { timeSkipping?: boolean } = {}): Promise<TestApp> {
+  if (!runtimeInstalled) {
+    // Worker chatter (state changes, polls) hides test failures; warnings and errors still show.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const services = testServices();
   const env = opts.timeSkipping ? await createTimeSkippingEnv() : undefined;
   let clock = env ? await env.currentTimeMs() : Date.now();

@@ -20,7 +20,7 @@ import {
   RuleViolation,
   type DocumentType,
 } from '../../domain';
-import { applicationWorkflow } from '../../workflows/application';
+import { applicationWorkflow } from '../../workflows/application/index';
 import {
   reviewDocumentsUpdate,
   statusQuery,

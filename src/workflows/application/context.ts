@@ -1,0 +1,113 @@
+import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { Activities, NoticeRequest } from '../../activities';
+import {
+  applicationDeadlines,
+  endOfDayKst,
+  kstDateOf,
+  nextDeadline,
+  type ApplicationFacts,
+  type IsoDate,
+} from '../../domain';
+import type { ApplicationInput, ApplicationState, ApplicationStatus } from '../messages';
+import { NextDeadlineAttr, StatusAttr } from '../search-attributes';
+
+export const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+
+/** Workflow time: `Date.now()` is deterministic inside the workflow sandbox (replayed from history). */
+export const now = () => Date.now();
+export const today = (): IsoDate => kstDateOf(now());
+
+/** The facts T2's deadlines are computed from, filled in as the lifecycle goes on. */
+export type LifecycleFacts = Omit<ApplicationFacts, 'today' | 'pool' | 'supportEnd'>;
+
+/**
+ * What every phase of the application workflow shares: the state the status query shows,
+ * the facts behind the deadlines, and the three moves every phase makes (record an event,
+ * change status, send a notice). Phases live in their own files and get this object.
+ */
+export interface ApplicationContext {
+  input: ApplicationInput;
+  state: ApplicationState;
+  facts: LifecycleFacts;
+  /** Set by the withdraw Update; every phase's waits also wake on it. */
+  withdrawal?: { reason?: string };
+  record(event: string, detail?: Record<string, unknown>): Promise<void>;
+  transition(status: ApplicationStatus, event: string, detail?: Record<string, unknown>): Promise<void>;
+  /** N: a notice to the practitioner (PI in copy); `discriminator` makes repeated notices distinct keys. */
+  notify(kind: NoticeRequest['kind'], data?: Record<string, unknown>, discriminator?: string): Promise<void>;
+  /** N: a notice to the operators about this application. */
+  notifyOperators(kind: NoticeRequest['kind'], data?: Record<string, unknown>, discriminator?: string): Promise<void>;
+}
+
+export function createContext(input: ApplicationInput): ApplicationContext {
+  const facts: LifecycleFacts = {};
+  const deadlines = () => applicationDeadlines({ ...facts, pool: input.pool, supportEnd: input.supportEndsOn, today: today() });
+  const state: ApplicationState = {
+    applicationId: input.applicationId,
+    callId: input.callId,
+    status: 'UNDER_REVIEW',
+    pool: input.pool,
+    acceleratorType: input.acceleratorType,
+    units: input.units,
+    priority: input.priority,
+    deadlines: deadlines(),
+    timeline: [],
+  };
+  const key = (kind: string, discriminator?: string) =>
+    `${input.applicationId}:${kind}${discriminator ? `:${discriminator}` : ''}`;
+
+  const ctx: ApplicationContext = {
+    input,
+    state,
+    facts,
+    /** Timeline, T2 deadlines, the database row and the search attributes move together. */
+    async record(event, detail) {
+      state.timeline.push({ at: new Date(now()).toISOString(), event, ...(detail ? { detail } : {}) });
+      state.deadlines = deadlines();
+      const next = nextDeadline(state.deadlines, today());
+      state.nextDeadline = next ?? undefined;
+      upsertSearchAttributesIfRegistered(state.status, next?.date);
+      await activities.recordApplication({
+        applicationId: input.applicationId,
+        status: state.status,
+        deadlines: state.deadlines,
+        documentsAcceptedOn: state.documentsAcceptedOn,
+        batchId: state.batch?.batchId,
+      });
+    },
+    async transition(status, event, detail) {
+      state.status = status;
+      await ctx.record(event, detail);
+    },
+    async notify(kind, data, discriminator) {
+      await activities.notify({ key: key(kind, discriminator), kind, applicationId: input.applicationId, data });
+    },
+    async notifyOperators(kind, data, discriminator) {
+      await activities.notify({
+        key: key(`OPS_${kind}`, discriminator),
+        kind,
+        applicationId: input.applicationId,
+        callId: input.callId,
+        audience: 'OPERATORS',
+        data,
+      });
+    },
+  };
+  return ctx;
+}
+
+/**
+ * H2: only upsert what the starter set. A server without our search attributes registered
+ * (the time-skipping test server, an unconfigured cluster) would fail the workflow task on
+ * an unknown attribute, so the starter passes them only when the namespace has them.
+ */
+function upsertSearchAttributesIfRegistered(status: ApplicationStatus, nextDeadlineOn?: IsoDate) {
+  if (workflowInfo().typedSearchAttributes.get(StatusAttr) === undefined) return;
+  const pairs: SearchAttributePair[] = [{ key: StatusAttr, value: status }];
+  if (nextDeadlineOn) pairs.push({ key: NextDeadlineAttr, value: new Date(endOfDayKst(nextDeadlineOn)) });
+  upsertSearchAttributes(pairs as never);
+}

@@ -1,0 +1,38 @@
+import { setHandler } from '@temporalio/workflow';
+import { FINAL_STATUSES, statusQuery, withdrawUpdate, type ApplicationInput, type ApplicationState } from '../messages';
+import { createContext } from './context';
+import { evaluationPhase } from './evaluation';
+import { intakePhase } from './intake';
+
+/**
+ * One application's whole lifecycle (H2: workflow id `application-<call>-<application>`),
+ * as phases in the agency's order (V1). Every phase registers its message handlers up
+ * front, so an Update that arrives early meets its validator instead of "unknown update".
+ */
+export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
+  const ctx = createContext(input);
+  setHandler(statusQuery, () => ctx.state);
+  setHandler(
+    withdrawUpdate,
+    (w) => {
+      ctx.withdrawal = w;
+      return ctx.state;
+    },
+    {
+      validator: (_w) => {
+        if (FINAL_STATUSES.includes(ctx.state.status) || ctx.withdrawal) {
+          throw new Error(`the application is already closed (status is ${ctx.state.status})`);
+        }
+      },
+    },
+  );
+  const intake = intakePhase(ctx);
+  const evaluation = evaluationPhase(ctx);
+
+  const goesOn = (await intake.run()) && (await evaluation.run());
+  if (!goesOn && ctx.withdrawal) {
+    await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason: ctx.withdrawal.reason });
+    await ctx.notify('WITHDRAWN');
+  }
+  return ctx.state;
+}

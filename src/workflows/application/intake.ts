@@ -1,0 +1,104 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import { addDays, endOfDayKst, startOfDayKst, SUPPLEMENT_REMINDER_DAYS_BEFORE } from '../../domain';
+import { reviewDocumentsUpdate, submitSupplementUpdate, type DocumentReviewDecision } from '../messages';
+import { now, today, type ApplicationContext } from './context';
+
+/**
+ * Intake (A4–A6, E4, I5): document review, possibly several supplement rounds, until the
+ * documents are complete, or the application is out (ineligible, expired, withdrawn).
+ */
+export function intakePhase(ctx: ApplicationContext) {
+  const { state } = ctx;
+  let pendingReview: (DocumentReviewDecision & { actor: string }) | undefined;
+  let supplementHandedIn = false;
+
+  setHandler(
+    reviewDocumentsUpdate,
+    (review) => {
+      pendingReview = review;
+      return state;
+    },
+    {
+      validator: (review) => {
+        if (state.status !== 'UNDER_REVIEW' || pendingReview) {
+          throw new Error(`document review is only possible while UNDER_REVIEW (status is ${state.status})`);
+        }
+        if (review.decision === 'SUPPLEMENT' && review.missingDocuments.length === 0) {
+          throw new Error('A5: a supplement request must list the missing documents');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    submitSupplementUpdate,
+    () => {
+      supplementHandedIn = true;
+      return state;
+    },
+    {
+      validator: () => {
+        if (state.status !== 'SUPPLEMENT_REQUESTED' || supplementHandedIn) {
+          throw new Error(`no supplement is requested (status is ${state.status})`);
+        }
+      },
+    },
+  );
+
+  /** Resolves true when the documents are complete, false when the application ended here. */
+  async function run(): Promise<boolean> {
+    await ctx.record('SUBMITTED');
+    await ctx.notify('RECEIPT');
+    let round = 0;
+    for (;;) {
+      await condition(() => pendingReview !== undefined || ctx.withdrawal !== undefined);
+      if (ctx.withdrawal) return false;
+      const review = pendingReview!;
+      pendingReview = undefined;
+
+      if (review.decision === 'COMPLETE') {
+        state.documentsAcceptedOn = today();
+        await ctx.transition('DOCUMENTS_COMPLETE', 'DOCUMENTS_ACCEPTED', { actor: review.actor });
+        return true;
+      }
+      if (review.decision === 'INELIGIBLE') {
+        state.ineligibility = { rule: review.rule, reason: review.reason };
+        await ctx.transition('INELIGIBLE', 'INELIGIBLE', { rule: review.rule, reason: review.reason, actor: review.actor });
+        await ctx.notify('INELIGIBLE', { rule: review.rule, reason: review.reason });
+        return false;
+      }
+
+      // SUPPLEMENT (I5): due in N days, a reminder before, ineligible (A5) when it passes.
+      round += 1;
+      const dueOn = addDays(today(), review.dueDays ?? ctx.input.supplementDays);
+      state.supplement = { missingDocuments: review.missingDocuments, dueOn, round };
+      ctx.facts.supplementDue = dueOn;
+      supplementHandedIn = false;
+      await ctx.transition('SUPPLEMENT_REQUESTED', 'SUPPLEMENT_REQUESTED', {
+        missingDocuments: review.missingDocuments,
+        dueOn,
+        actor: review.actor,
+      });
+      await ctx.notify('SUPPLEMENT_REQUEST', { missingDocuments: review.missingDocuments, dueOn, note: review.note }, String(round));
+
+      const answered = () => supplementHandedIn || ctx.withdrawal !== undefined;
+      const reminderAt = startOfDayKst(addDays(dueOn, -SUPPLEMENT_REMINDER_DAYS_BEFORE));
+      if (reminderAt > now() && !(await condition(answered, reminderAt - now()))) {
+        await ctx.notify('SUPPLEMENT_REMINDER', { missingDocuments: review.missingDocuments, dueOn }, String(round));
+      }
+      const inTime = await condition(answered, Math.max(0, endOfDayKst(dueOn) - now()));
+      ctx.facts.supplementDue = undefined;
+      if (ctx.withdrawal) return false;
+      if (!inTime) {
+        state.ineligibility = { rule: 'A5', reason: `supplement not received by ${dueOn} (I5)` };
+        await ctx.transition('INELIGIBLE', 'SUPPLEMENT_EXPIRED', { dueOn });
+        await ctx.notify('INELIGIBLE', { rule: 'A5', reason: state.ineligibility.reason, missingDocuments: review.missingDocuments });
+        return false;
+      }
+      state.supplement = undefined;
+      await ctx.transition('UNDER_REVIEW', 'SUPPLEMENT_SUBMITTED', { round });
+    }
+  }
+
+  return { run };
+}
