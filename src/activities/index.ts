@@ -1,38 +1,11 @@
-import type { Client } from '@temporalio/client';
-import type { Transporter } from 'nodemailer';
-import type { Sql } from '../db';
 import { applicationWorkflowId, type IsoDate } from '../domain';
-import { renderNotice, type NoticeKind } from '../notices/templates';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus } from '../workflows/messages';
-import { enqueueAndSend } from './outbox';
+import { closeOutActivities } from './closeout';
+import { evaluationActivities } from './evaluation';
+import { createNotify, type ActivityDeps } from './notify';
+import { operationActivities } from './operation';
 
-export interface ActivityDeps {
-  sql: Sql;
-  transport: Transporter;
-  client: Client;
-  mailFrom: string;
-  operationsEmail: string;
-}
-
-export interface NoticeRequest {
-  /** Unique per notice: the outbox key that makes it go out exactly once (N). */
-  key: string;
-  kind: NoticeKind;
-  applicationId?: string;
-  callId?: string;
-  /** Operators' notices go to the operations mailbox instead of the practitioner. */
-  audience?: 'APPLICANT' | 'OPERATORS';
-  data?: Record<string, unknown>;
-}
-
-interface ApplicationContactRow {
-  id: string;
-  call_id: string;
-  call_title: string;
-  title: string;
-  organisation_name: string;
-  content: { practitioner: { name: string; email: string }; principalInvestigator: { name: string; email: string } };
-}
+export type { ActivityDeps, NoticeRequest } from './notify';
 
 /**
  * Activities are built by a factory over their dependencies (database, SMTP transport,
@@ -41,50 +14,15 @@ interface ApplicationContactRow {
  */
 export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
-
-  async function loadApplication(applicationId: string) {
-    const [row] = await sql<ApplicationContactRow[]>`
-      select a.id, a.call_id, c.title as call_title, a.title, a.organisation_name, a.content
-      from applications a join calls c on c.id = a.call_id where a.id = ${applicationId}`;
-    if (!row) throw new Error(`application ${applicationId} not found`);
-    return row;
-  }
+  const notify = createNotify(deps);
 
   return {
+    ...evaluationActivities(deps),
+    ...operationActivities(deps),
+    ...closeOutActivities(deps),
+
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
-    async notify(req: NoticeRequest): Promise<{ sent: boolean; alreadySent: boolean }> {
-      const data = req.data ?? {};
-      if (req.applicationId && req.audience !== 'OPERATORS') {
-        const app = await loadApplication(req.applicationId);
-        const { practitioner, principalInvestigator } = app.content;
-        const body = renderNotice(req.kind, {
-          applicationId: app.id,
-          callId: app.call_id,
-          callTitle: app.call_title,
-          projectTitle: app.title,
-          organisationName: app.organisation_name,
-          recipientName: practitioner.name,
-          data,
-        });
-        // N: the practitioner receives every notice, the PI in copy.
-        return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
-          key: req.key,
-          kind: req.kind,
-          applicationId: app.id,
-          to: practitioner.email,
-          cc: principalInvestigator.email !== practitioner.email ? principalInvestigator.email : undefined,
-          ...body,
-        });
-      }
-      const body = renderNotice(req.kind, { applicationId: req.applicationId, callId: req.callId, data });
-      return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
-        key: req.key,
-        kind: req.kind,
-        applicationId: req.applicationId,
-        to: deps.operationsEmail,
-        ...body,
-      });
-    },
+    notify,
 
     /** Mirrors the workflow's state into the row that listings and batch closing read. */
     async recordApplication(r: {
@@ -116,7 +54,6 @@ export function createActivities(deps: ActivityDeps) {
       const rows = await sql<Array<{ id: string }>>`
         select id from applications
         where call_id = ${c.callId} and status not in ('INELIGIBLE', 'NOT_SELECTED', 'WITHDRAWN', 'COMPLETED')`;
-      const notify = createActivities(deps).notify;
       for (const r of rows) {
         await notify({ key: `${r.id}:EARLY_CLOSE:${c.closesOn}`, kind: 'EARLY_CLOSE', applicationId: r.id, data: c });
       }

@@ -6,6 +6,9 @@ import { docsPage, openApiDocument } from './openapi';
 import { mount, registry } from './route';
 import { applicationRoutes } from './routes/applications';
 import { callRoutes } from './routes/calls';
+import { closeOutRoutes } from './routes/closeout';
+import { evaluationRoutes } from './routes/evaluation';
+import { operationRoutes } from './routes/operation';
 import { systemRoutes } from './routes/system';
 
 export function createApp(deps: ApiDeps) {
@@ -14,7 +17,14 @@ export function createApp(deps: ApiDeps) {
   app.use(express.json({ limit: '1mb' }));
   const router = Router();
   registry.length = 0;
-  const routes = [...systemRoutes(deps), ...callRoutes(deps), ...applicationRoutes(deps)];
+  const routes = [
+    ...systemRoutes(deps),
+    ...callRoutes(deps),
+    ...applicationRoutes(deps),
+    ...evaluationRoutes(deps),
+    ...operationRoutes(deps),
+    ...closeOutRoutes(deps),
+  ];
   mount(router, routes, authenticator(deps.sql));
   const doc = openApiDocument([...registry], deps.config.PUBLIC_URL);
   router.get('/openapi.json', (_req, res) => void res.json(doc));

@@ -39,7 +39,7 @@ export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodT
 
 export function mount(
   router: Router,
-  routes: Array<RouteSpec<any, any, any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  routes: Array<RouteSpec<any, any, any>>,
   authenticate: (access: Access[]) => RequestHandler,
 ) {
   for (const r of routes) {

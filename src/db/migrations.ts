@@ -3,7 +3,16 @@
  * strings (not .sql files) so they ship inside the compiled output with nothing to copy.
  * Never edit an applied migration: add the next one.
  */
-export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
+import { CLOSEOUT_MIGRATION } from './migrations/closeout';
+import { EVALUATION_MIGRATION } from './migrations/evaluation';
+import { OPERATION_MIGRATION } from './migrations/operation';
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     id: '001_initial',
     sql: `
@@ -142,4 +151,23 @@ create trigger audit_log_no_update before update or delete on audit_log
   for each row execute function audit_log_append_only();
 `,
   },
+  {
+    id: '002_granted_resource',
+    sql: `
+-- K5/V7: what an application holds once selected. Capacity left in a call is its capacity
+-- minus what the applications in a holding status hold (src/activities/capacity.ts).
+alter table applications
+  add column granted_type text,
+  add column granted_units integer,
+  add column granted_extra_storage_tb numeric(10, 2) not null default 0,
+  add column selection_outcome text,
+  add column selection_rank integer,
+  add column total_score numeric(6, 2),
+  add column allocated_on date,
+  add column support_ended_on date;
+`,
+  },
+  EVALUATION_MIGRATION,
+  OPERATION_MIGRATION,
+  CLOSEOUT_MIGRATION,
 ];

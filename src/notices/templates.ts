@@ -1,34 +1,15 @@
-import { DOCUMENT_TYPES, RULES, type RuleId } from '../domain';
+import { list, ruleText, type Body, type NoticeContext, type Template } from './base';
+import { CLOSEOUT_TEMPLATES } from './closeout';
+import { EVALUATION_TEMPLATES } from './evaluation';
+import { OPERATION_TEMPLATES } from './operation';
+
+export type { NoticeContext } from './base';
 
 /**
  * N: the e-mails applicants and operators receive. Korean first (the applicants' language),
  * then English; plain text and HTML are rendered from the same lines so they never drift.
  */
-export interface NoticeContext {
-  applicationId?: string;
-  callId?: string;
-  callTitle?: string;
-  projectTitle?: string;
-  organisationName?: string;
-  recipientName?: string;
-  data: Record<string, unknown>;
-}
-
-interface Body {
-  subjectKo: string;
-  subjectEn: string;
-  ko: string[];
-  en: string[];
-}
-
-const docName = (type: unknown) => {
-  const t = DOCUMENT_TYPES[String(type) as keyof typeof DOCUMENT_TYPES] as { nameKo?: string } | undefined;
-  return t?.nameKo ? `${t.nameKo} (${String(type)})` : String(type);
-};
-const list = (v: unknown) => (Array.isArray(v) ? v.map(docName).join(', ') : '');
-const ruleText = (r: unknown) => `${String(r)} — ${RULES[String(r) as RuleId] ?? ''}`;
-
-export const NOTICE_TEMPLATES = {
+const INTAKE_TEMPLATES = {
   RECEIPT: (c: NoticeContext): Body => ({
     subjectKo: `[AI데이터센터] 신청 접수 완료 (${c.applicationId})`,
     subjectEn: 'Application received',
@@ -88,7 +69,15 @@ export const NOTICE_TEMPLATES = {
     ],
     en: [`The call ${c.callId} closes early on ${c.data.closesOn} (C3); submit any draft before 23:59 KST that day.`],
   }),
-} satisfies Record<string, (c: NoticeContext) => Body>;
+} satisfies Record<string, Template>;
+
+/** Every notice the service sends (N), by kind; each phase keeps its own in its own file. */
+export const NOTICE_TEMPLATES = {
+  ...INTAKE_TEMPLATES,
+  ...EVALUATION_TEMPLATES,
+  ...OPERATION_TEMPLATES,
+  ...CLOSEOUT_TEMPLATES,
+};
 
 export type NoticeKind = keyof typeof NOTICE_TEMPLATES;
 

@@ -2,8 +2,10 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  ParentClosePolicy,
   proxyActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -17,6 +19,7 @@ import {
   quarterOf,
   type IsoDate,
 } from '../domain';
+import { batchWorkflow } from './batch';
 import {
   addBatchUpdate,
   applicationWaitingSignal,
@@ -168,9 +171,18 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     batch.closed = true;
     batch.members = members.length;
     for (const id of members) waiting.delete(id);
+    // The batch's own workflow keeps its review and notification clock (V2) and runs the
+    // selection; it outlives this one if the call continues as new.
+    await startChild(batchWorkflow, {
+      workflowId: batchWorkflowId(batch.batchId),
+      args: [{ callId: state.callId, batchId: batch.batchId, cutoff: batch.cutoff, minEvaluators: input.minEvaluators }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
   }
 }
 
 export function batchIdOf(callId: string, cutoff: IsoDate): string {
   return `${callId}-${cutoff}`;
 }
+
+export const batchWorkflowId = (batchId: string) => `batch-${batchId}`;

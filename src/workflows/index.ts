@@ -1,3 +1,4 @@
 // The workflow bundle's entry: only workflow code, no I/O (bundled by the worker).
 export { applicationWorkflow } from './application/index';
+export { batchWorkflow } from './batch';
 export { callWorkflow } from './call';

@@ -1,5 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcceleratorType, ApplicationDeadlines, IsoDate, Pool, RuleId } from '../domain';
+import type { CloseOutView } from './application/closeout-messages';
+import type { EvaluationView } from './application/evaluation-messages';
+import type { AllocationView, SupportEnd } from './application/operation-messages';
 
 /**
  * Message definitions shared by the workflows and the API. Operator and applicant actions
@@ -50,6 +53,10 @@ export interface ApplicationState {
   ineligibility?: { rule: RuleId; reason: string };
   batch?: { batchId: string; cutoff: IsoDate };
   documentsAcceptedOn?: IsoDate;
+  evaluation?: EvaluationView;
+  allocation?: AllocationView;
+  supportEnd?: SupportEnd;
+  closeOut?: CloseOutView;
   timeline: TimelineEntry[];
 }
 
@@ -85,6 +92,8 @@ export const batchAssignedSignal = defineSignal<[{ batchId: string; cutoff: IsoD
 
 export interface CallInput {
   callId: string;
+  /** I4, from the call's settings. */
+  minEvaluators: number;
   closesOn?: IsoDate;
   supportEndsOn: IsoDate;
   cutoffs: IsoDate[];

@@ -1,5 +1,5 @@
 /** A small HTTP client for API tests: JSON in, status + parsed body + content type out. */
-export interface HttpResult<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface HttpResult<T = any> {
   status: number;
   body: T;
   contentType: string;

@@ -60,7 +60,7 @@ export function callRoutes(deps: ApiDeps) {
           await client.workflow.start(callWorkflow, {
             workflowId: callWorkflowId(body.id),
             taskQueue: config.TEMPORAL_TASK_QUEUE,
-            args: [{ callId: body.id, closesOn: body.closesOn, supportEndsOn: body.supportEndsOn, cutoffs: [] }],
+            args: [{ callId: body.id, closesOn: body.closesOn, supportEndsOn: body.supportEndsOn, cutoffs: [], minEvaluators: body.settings.minEvaluators }],
             ...(deps.searchAttributes ? { typedSearchAttributes: [{ key: CallIdAttr, value: body.id }] } : {}),
           });
         } catch (err) {

@@ -1,8 +1,10 @@
 import { setHandler } from '@temporalio/workflow';
 import { FINAL_STATUSES, statusQuery, withdrawUpdate, type ApplicationInput, type ApplicationState } from '../messages';
+import { closeOutPhase } from './closeout';
 import { createContext } from './context';
 import { evaluationPhase } from './evaluation';
 import { intakePhase } from './intake';
+import { operationPhase } from './operation';
 
 /**
  * One application's whole lifecycle (H2: workflow id `application-<call>-<application>`),
@@ -20,17 +22,24 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     {
       validator: (_w) => {
-        if (FINAL_STATUSES.includes(ctx.state.status) || ctx.withdrawal) {
-          throw new Error(`the application is already closed (status is ${ctx.state.status})`);
+        if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal) {
+          throw new Error(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
         }
       },
     },
   );
   const intake = intakePhase(ctx);
   const evaluation = evaluationPhase(ctx);
+  const operation = operationPhase(ctx);
+  const closeOut = closeOutPhase(ctx);
 
-  const goesOn = (await intake.run()) && (await evaluation.run());
-  if (!goesOn && ctx.withdrawal) {
+  const complete = await intake.run();
+  const outcome = complete && (await evaluation.run());
+  const end = outcome && (await operation.run(outcome));
+  if (end) {
+    // Withdrawal after allocation ends support like a reclaim, without restriction (Q2).
+    await closeOut.run(end);
+  } else if (ctx.withdrawal) {
     await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason: ctx.withdrawal.reason });
     await ctx.notify('WITHDRAWN');
   }

@@ -1,0 +1,147 @@
+import { importEsm } from './esm';
+
+/**
+ * A local SMTP server that catches every e-mail the service sends, with a web inbox to
+ * read them (MailDev 3, in-process). `npm start` and the tests use it unless SMTP_HOST
+ * points at a real server.
+ *
+ * MailDev 3 serves its inbox page at `/index.html` (a bare `/` answers 404 unless the
+ * request accepts text/html) and its REST API under `/api`.
+ */
+export interface MailInboxOptions {
+  /** 0 = any free port (read the bound one from the result). */
+  smtpPort: number;
+  webPort: number;
+  /** Persist received mail as .eml files here and reload them at start; default: in memory. */
+  mailDirectory?: string;
+  /** Interface to bind both servers to; default 127.0.0.1 (local only). */
+  host?: string;
+}
+
+export interface RunningMailInbox {
+  smtpHost: string;
+  smtpPort: number;
+  /** Opens the inbox in a browser. */
+  webUrl: string;
+  stop(): Promise<void>;
+}
+
+interface MailDevInstance {
+  start(): Promise<{ smtp: { getAddress(): { port: number } }; api?: { getAddress(): { port: number } | null } }>;
+  stop(): Promise<void>;
+}
+type MailDevClass = new (config: Record<string, unknown>) => MailDevInstance;
+
+export async function startMailInbox(opts: MailInboxOptions): Promise<RunningMailInbox> {
+  const host = opts.host ?? '127.0.0.1';
+  const { MailDev } = await importEsm<{ MailDev: MailDevClass }>('maildev');
+  const maildev = new MailDev({
+    smtp: opts.smtpPort,
+    ip: host,
+    web: opts.webPort,
+    webIp: host,
+    silent: true,
+    ...(opts.mailDirectory ? { mailDirectory: opts.mailDirectory } : {}),
+  });
+  // MailDev prints "MailDev API running at ..." even when silent; the caller prints the URL.
+  const info = console.info;
+  console.info = (...args: unknown[]) => {
+    if (!(typeof args[0] === 'string' && args[0].startsWith('MailDev API running'))) info(...args);
+  };
+  let servers: Awaited<ReturnType<MailDevInstance['start']>>;
+  try {
+    servers = await maildev.start();
+  } finally {
+    console.info = info;
+  }
+  const smtpPort = servers.smtp.getAddress().port;
+  const webPort = servers.api?.getAddress()?.port ?? opts.webPort;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  let stopped: Promise<void> | undefined;
+  return {
+    smtpHost: urlHost,
+    smtpPort,
+    webUrl: `http://${urlHost}:${webPort}/index.html`,
+    stop: () => (stopped ??= maildev.stop()),
+  };
+}
+
+export interface CaughtMail {
+  id: string;
+  from: string[];
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string | string[]>;
+  time: string;
+}
+
+interface RawAddress { address: string; name?: string }
+interface RawMail {
+  id: string;
+  time: string;
+  subject?: string;
+  from?: RawAddress[];
+  to?: RawAddress[];
+  cc?: RawAddress[];
+  text?: string;
+  html?: string;
+  headers?: Record<string, string | string[]>;
+}
+
+/** `http://host:port` of a MailDev web UI, from its inbox URL (or its root). */
+function apiBase(webUrl: string): string {
+  const url = new URL(webUrl);
+  return `${url.protocol}//${url.host}`;
+}
+
+/**
+ * Every e-mail the inbox holds, oldest first. Plain fetch, no MailDev import, so jest
+ * test files (which cannot import ES modules) can use it.
+ */
+export async function listMail(webUrl: string): Promise<CaughtMail[]> {
+  const res = await fetch(`${apiBase(webUrl)}/api/email`);
+  if (!res.ok) throw new Error(`GET ${apiBase(webUrl)}/api/email: HTTP ${res.status}`);
+  const raw = (await res.json()) as RawMail[];
+  const addresses = (list?: RawAddress[]) => (list ?? []).map((a) => a.address.toLowerCase());
+  return raw.map((m) => ({
+    id: m.id,
+    time: String(m.time),
+    from: addresses(m.from),
+    to: addresses(m.to),
+    cc: addresses(m.cc),
+    subject: m.subject ?? '',
+    text: m.text ?? '',
+    html: m.html ?? '',
+    headers: m.headers,
+  }));
+}
+
+/** Deletes every e-mail in the inbox. */
+export async function clearMail(webUrl: string): Promise<void> {
+  const res = await fetch(`${apiBase(webUrl)}/api/email/all`, { method: 'DELETE' });
+  if (!res.ok) throw new Error(`DELETE ${apiBase(webUrl)}/api/email/all: HTTP ${res.status}`);
+}
+
+/**
+ * Polls until `predicate` matches at least `count` e-mails (delivery is asynchronous:
+ * an activity sends, the SMTP server stores a moment later) and returns the matches.
+ */
+export async function waitForMail(
+  webUrl: string,
+  predicate: (mail: CaughtMail) => boolean = () => true,
+  opts: { count?: number; timeoutMs?: number } = {},
+): Promise<CaughtMail[]> {
+  const count = opts.count ?? 1;
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  for (;;) {
+    const matches = (await listMail(webUrl)).filter(predicate);
+    if (matches.length >= count) return matches;
+    if (Date.now() > deadline) {
+      throw new Error(`expected ${count} matching e-mail(s) in ${webUrl}, found ${matches.length}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
