@@ -1,0 +1,102 @@
+/**
+ * One-shot setup for a deployment whose parts run separately (docker-compose, a real
+ * Temporal cluster, a managed PostgreSQL): `node dist/scripts/setup.js`.
+ *
+ * 1. migrates the database (DATABASE_URL);
+ * 2. registers the custom search attributes (H2) on TEMPORAL_NAMESPACE when missing;
+ *    Temporal Cloud refuses this through the API: there it prints the `tcld` command;
+ * 3. creates the first operator API key and prints it once (or stores OPERATOR_API_KEY's hash).
+ *
+ * Safe to run on every deployment: each step only does what is missing.
+ */
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { ensureFirstOperatorKey } from '../src/api/server';
+import { ConfigError, loadConfig, type Config } from '../src/config';
+import { connectDatabase } from '../src/db';
+import { migrate } from '../src/db/migrate';
+import { connectClient } from '../src/temporal';
+import { ALL_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
+
+async function waitFor<T>(what: string, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      if (attempt === 1) process.stdout.write(`waiting for ${what}...\n`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function registerSearchAttributes(config: Config): Promise<void> {
+  const client = await waitFor('Temporal', () => connectClient(config), 120_000);
+  try {
+    const namespace = config.TEMPORAL_NAMESPACE;
+    const { customAttributes } = await waitFor(
+      `namespace ${namespace}`,
+      () => client.connection.operatorService.listSearchAttributes({ namespace }),
+      120_000,
+    );
+    const missing = ALL_SEARCH_ATTRIBUTES.filter((k) => !(k.name in (customAttributes ?? {})));
+    if (missing.length === 0) {
+      process.stdout.write(`search attributes: all ${ALL_SEARCH_ATTRIBUTES.length} registered on ${namespace}\n`);
+      return;
+    }
+    try {
+      await client.connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(
+          missing.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type) as number]),
+        ),
+      });
+      process.stdout.write(`search attributes: registered ${missing.map((k) => k.name).join(', ')} on ${namespace}\n`);
+    } catch (err) {
+      const cliType: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime' };
+      process.stderr.write(
+        `search attributes: could not register ${missing.map((k) => k.name).join(', ')} (${err instanceof Error ? err.message : String(err)}).\n` +
+          'Register them once by hand; without them the service still runs, the Temporal UI just cannot filter by them:\n' +
+          missing.map((k) => `  tcld namespace search-attributes add -n ${namespace} --sa "${k.name}=${cliType[k.type]}"   # Temporal Cloud\n`).join('') +
+          missing.map((k) => `  temporal operator search-attribute create -n ${namespace} --name ${k.name} --type ${cliType[k.type]}   # self-hosted\n`).join(''),
+      );
+    }
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (!config.DATABASE_URL) {
+    process.stderr.write('DATABASE_URL is required here (npm start runs an embedded PostgreSQL; this script does not).\n');
+    process.exit(1);
+  }
+  const sql = connectDatabase(config.DATABASE_URL, 2);
+  try {
+    await waitFor('PostgreSQL', () => sql`select 1`, 120_000);
+    const applied = await migrate(sql);
+    process.stdout.write(`database: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`);
+    await registerSearchAttributes(config);
+    const key = await ensureFirstOperatorKey(sql, config);
+    if (key) {
+      process.stdout.write(`\nFirst operator API key (shown only this once; only its hash is stored):\n  ${key}\n\n`);
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
