@@ -95,23 +95,26 @@ describe('test harness', () => {
       logger: new DefaultLogger('WARN'),
     });
     const env = await createTimeSkippingEnv();
-    const started = Date.now();
     try {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue: 'harness',
         workflowBundle: { code },
       });
-      const result = await worker.runUntil(
-        env.client.workflow.execute<typeof sleepForDays>('sleepForDays', {
+      // Wall time of the workflow itself (bundling and the server's JVM start are not time skipping).
+      let started = 0;
+      const result = await worker.runUntil(async () => {
+        started = Date.now();
+        return env.client.workflow.execute<typeof sleepForDays>('sleepForDays', {
           taskQueue: 'harness',
           workflowId: `harness-sleep-${Date.now()}`,
           args: [300],
-        }),
-      );
+        });
+      });
+      const wallMs = Date.now() - started;
       const skippedDays = (result.finishedAt - result.startedAt) / 86_400_000;
       expect(skippedDays).toBeGreaterThanOrEqual(300);
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(wallMs).toBeLessThan(10_000);
     } finally {
       await env.teardown();
     }
