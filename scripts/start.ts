@@ -142,18 +142,15 @@ async function main(): Promise<void> {
         const cliPath = await step('Provisioning the Temporal CLI', '', ensureTemporalCli);
         const devServer = await step(
           'Starting the Temporal dev server',
-          `Set TEMPORAL_ADDRESS to use an existing Temporal server instead (its log: ${path.join(dataDir, 'temporal.db.log')}).`,
-          async () => {
-            await assertPortFree(port, 'Temporal frontend', 'Is another Temporal server (or npm start) running?');
-            await assertPortFree(config.TEMPORAL_UI_PORT, 'Temporal UI', 'Change TEMPORAL_UI_PORT.');
-            return startDevServer({
+          `Set TEMPORAL_ADDRESS to use a running Temporal server instead, or TEMPORAL_UI_PORT for another UI port (log: ${path.join(dataDir, 'temporal.db.log')}).`,
+          () =>
+            startDevServer({
               cliPath,
               dbFile: path.join(dataDir, 'temporal.db'),
               port,
               uiPort: config.TEMPORAL_UI_PORT,
               namespace: config.TEMPORAL_NAMESPACE,
-            });
-          },
+            }),
         );
         parts.push({ name: 'Temporal dev server', stop: devServer.stop });
         overrides.TEMPORAL_ADDRESS = devServer.address;
@@ -169,10 +166,7 @@ async function main(): Promise<void> {
         const pg = await step(
           'Starting the embedded PostgreSQL',
           'Set DATABASE_URL to use an existing PostgreSQL, or EMBEDDED_POSTGRES_PORT for another port.',
-          async () => {
-            await assertPortFree(config.EMBEDDED_POSTGRES_PORT, 'embedded PostgreSQL', 'Is another PostgreSQL (or npm start) running?');
-            return startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT });
-          },
+          () => startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT }),
         );
         parts.push({ name: 'PostgreSQL', stop: pg.stop });
         overrides.DATABASE_URL = pg.url;

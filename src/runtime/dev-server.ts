@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmS
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeArgs } from '../workflows/search-attributes';
+import { assertPortFree } from './ports';
 
 /**
  * The Temporal dev server (`temporal server start-dev`, one process with SQLite
@@ -169,6 +170,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
   const logFile = path.resolve(opts.logFile ?? `${dbFile}.log`);
   const pidFile = `${dbFile}.pid`;
   await stopLeftover(pidFile);
+  // After the leftover is gone: a port still taken belongs to something else.
+  await assertPortFree(opts.port, 'Temporal frontend', 'Is another Temporal server running?');
+  if (!opts.headless) await assertPortFree(opts.uiPort, 'Temporal UI', 'Choose another UI port.');
 
   const args = [
     'server', 'start-dev',

