@@ -162,11 +162,14 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       body: allocateSchema,
       handler: async ({ params, body, actor, res }) => {
         const app = await load(params.id);
-        if (app.status !== 'SELECTED' && app.status !== 'WAITLISTED') {
-          throw conflict(`O1: only a selected application can be allocated (status is ${app.status})`);
+        // The workflow is the authority on status and on the granted resource (V7: the
+        // committee may have changed it); the row follows it a moment later.
+        const state = await stateOf(app);
+        if (state.status !== 'SELECTED' && state.status !== 'WAITLISTED') {
+          throw conflict(`O1: only a selected application can be allocated (status is ${state.status})`);
         }
-        const type = app.granted_type ?? app.accelerator_type;
-        const units = app.granted_units ?? app.units;
+        const type = state.acceleratorType;
+        const units = state.units;
         if (body.servers && app.pool === 'SHARED') {
           throw badRequest([{ field: 'servers', message: 'K2: the shared pool allocates cards, not servers' }]);
         }
