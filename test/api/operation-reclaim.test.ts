@@ -140,6 +140,8 @@ test('Q2/O1: withdrawal after allocation ends support like a reclaim, without re
   expect(await app.sql`select * from organisation_restrictions where application_id = ${a.S3.id}`).toHaveLength(0);
   const [held] = await app.sql`select support_ended_on from applications where id = ${a.S3.id}`;
   expect(held!.support_ended_on).toBe(app.today());
+  const mail = (await app.waitForMail(a.S3.email, 5)).filter((m) => m.subject.includes('신청 철회 확인'));
+  expect(mail).toHaveLength(1);
 
   expect((await app.api.post(`/applications/${a.T1.id}/withdraw`, {}, a.T1.token)).status).toBe(200);
   await waitForStatus(app, a.T1.id, 'WITHDRAWN');

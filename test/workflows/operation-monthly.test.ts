@@ -33,13 +33,14 @@ import {
  *   C shared BOW ×4:  0 % → never judged (K2)
  *   D dedicated T4:   no samples → NO_DATA, operators told
  *   E dedicated H100: 0.5 % → NONE: warned, flagged, exclusion candidate (O5)
+ *   F shared BOW ×1:  setup done on day 2 (O2 holds for both pools)
  */
 let app: TestApp;
 let callId: string;
 let d0: string; // allocation day
 let m1: string; // first judged month
 let m2: string;
-const apps: Record<'A' | 'B' | 'C' | 'D' | 'E', Allocated> = {} as never;
+const apps: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F', Allocated> = {} as never;
 
 beforeAll(async () => {
   app = await startTestApp({ timeSkipping: true });
@@ -53,6 +54,7 @@ beforeAll(async () => {
   apps.C = await allocated(app, callId, 'BOW', 4);
   apps.D = await allocated(app, callId, 'T4', 1);
   apps.E = await allocated(app, callId, 'H100', 1);
+  apps.F = await allocated(app, callId, 'BOW', 1);
 });
 afterAll(() => app?.close());
 
@@ -88,13 +90,22 @@ test('O2: an early "setup done" by the applicant ends setup that day (IN_OPERATI
   // O2: a second report is not valid any more.
   expect((await app.api.post(`/applications/${apps.B.id}/setup-done`, {}, apps.B.token)).status).toBe(409);
   expect((await operation(app, apps.A.id)).status).toBe('ALLOCATED');
+  // The shared pool has the same setup grace (O2), and its quarterly review follows from the early end (T2).
+  expect((await app.api.post(`/applications/${apps.F.id}/setup-done`, {}, apps.F.token)).status).toBe(200);
+  const f = await operation(app, apps.F.id);
+  expect(f.status).toBe('IN_OPERATION');
+  expect(f.allocation).toEqual(expect.objectContaining({ setupEnd: addDays(d0, 2), setupDoneOn: addDays(d0, 2), inOperation: true }));
+  expect(f.deadlines.nextQuarterlyReview).toBe(lastDayOfQuarter(d0));
+  expect(f.deadlines.nextUtilisationCheck).toBeUndefined();
 });
 
 test('O2/N: three days before setup ends the applicant is reminded once; when it ends the allocation is IN_OPERATION', async () => {
   await advanceTo(app, startOfDayKst(addDays(setupLimit(), -3)) + HOUR);
   for (const k of ['A', 'C', 'D', 'E'] as const) {
     const mails = await app.waitForMail(apps[k].email, 5);
-    expect(mails.filter((m) => m.subject.includes('환경 구축 기간 종료 예정'))).toHaveLength(1);
+    const reminder = mails.filter((m) => m.subject.includes('환경 구축 기간 종료 예정'));
+    expect(reminder).toHaveLength(1);
+    expect(reminder[0]!.text).toContain(`${setupLimit()} 23:59`);
   }
   expect((await operation(app, apps.A.id)).status).toBe('ALLOCATED');
   await advanceTo(app, startOfDayKst(addDays(setupLimit(), 1)) + HOUR);
@@ -152,8 +163,10 @@ test('O4/O2/O5/K2/T2: the first monthly check judges the dedicated pool only, af
 
   const opsE = await eventually(() => opsMailAbout(app, apps.E.id), (l) => l.length >= 1);
   expect(opsE.map((m) => m.subject)).toEqual([expect.stringContaining('지원 제외 후보')]);
+  expect(opsE[0]!.text).toContain(`${m1} 평균 활용률이 0.5%`);
   const opsD = await eventually(() => opsMailAbout(app, apps.D.id), (l) => l.length >= 1);
   expect(opsD.map((m) => m.subject)).toEqual([expect.stringContaining(`활용률 자료 누락 ${apps.D.id} (${m1})`)]);
+  expect(opsD[0]!.text).toContain(`${daysBetween(setupLimit(), last)}일은 0%로 보지 않음`);
 
   // K2: the shared pool is never judged, whatever its samples say.
   const c = await operation(app, apps.C.id);
@@ -205,6 +218,7 @@ test('N: every e-mail of these allocations went out exactly once (counted per ki
     C: { ...base, SETUP_ENDING: 1 },
     D: { ...base, SETUP_ENDING: 1 },
     E: { ...base, SETUP_ENDING: 1, UTILISATION_WARNING: 1 },
+    F: base,
   };
   for (const k of Object.keys(expected) as Array<keyof typeof expected>) {
     const mails = await app.mailTo(apps[k].email);
@@ -212,7 +226,7 @@ test('N: every e-mail of these allocations went out exactly once (counted per ki
     expect(duplicateSubjects(mails)).toEqual([]);
   }
   const ops = {
-    A: {}, B: {}, C: {}, D: { UTILISATION_MISSING: 2 }, E: { EXCLUSION_CANDIDATE: 1 },
+    A: {}, B: {}, C: {}, D: { UTILISATION_MISSING: 2 }, E: { EXCLUSION_CANDIDATE: 1 }, F: {},
   };
   for (const k of Object.keys(ops) as Array<keyof typeof ops>) {
     const mails = await opsMailAbout(app, apps[k].id);

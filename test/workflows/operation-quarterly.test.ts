@@ -207,7 +207,9 @@ test('I2: with no decision 14 days after the review the allocation continues (bo
     expect(v.allocation.reviews[0]).toEqual(expect.objectContaining({ decision: 'CONTINUE', defaulted: true, decidedBy: 'system:I2' }));
     expect(v.status).toBe('IN_OPERATION');
     const ops = await eventually(() => opsMailAbout(app, q[k].id), (l) => l.some((m) => m.subject.includes('기한 경과')));
-    expect(ops.filter((m) => m.subject.includes('분기 결정 기한 경과'))).toHaveLength(1);
+    const overdue = ops.filter((m) => m.subject.includes('분기 결정 기한 경과'));
+    expect(overdue).toHaveLength(1);
+    expect(overdue[0]!.text).toContain(`${due}까지 없어 지속지원`);
     const mail = (await app.waitForMail(q[k].email, 6)).filter((m) => m.subject.includes('분기 자원조정 결과'));
     expect(mail).toHaveLength(1);
     expect(mail[0]!.text).toContain('I2');
