@@ -6,7 +6,9 @@ export const HOLDING_STATUSES = ['SELECTED', 'ALLOCATED', 'IN_OPERATION'] as con
 
 /**
  * K5: a call's capacity left per type: its configured capacity minus what the applications
- * in a holding status hold. The one place capacity is counted (selection, allocation,
+ * in a holding status hold. An application whose support ended early (Q2 reclaim,
+ * withdrawal: support_ended_on written at that moment) holds nothing any more, even before
+ * its status moves on to the close-out. The one place capacity is counted (selection, allocation,
  * quarterly increase and the waitlist offer all ask here).
  */
 export async function callRemainingCapacity(sql: Sql, callId: string, exceptApplicationId?: string) {
@@ -16,6 +18,21 @@ export async function callRemainingCapacity(sql: Sql, callId: string, exceptAppl
   const held = await sql<Array<{ type: AcceleratorType; units: number }>>`
     select granted_type as type, granted_units as units from applications
     where call_id = ${callId} and status in ${sql(HOLDING_STATUSES)} and granted_type is not null
-      and id <> ${exceptApplicationId ?? ''}`;
+      and support_ended_on is null and id <> ${exceptApplicationId ?? ''}`;
   return remainingCapacity(call.capacity, held.map((h) => ({ resource: h })));
+}
+
+/**
+ * K3/K5: extra storage (beyond 50 TB + 20 TB backup) left in a call: its configured total
+ * minus what the applications in a holding status were granted.
+ */
+export async function callRemainingExtraStorageTb(sql: Sql, callId: string, exceptApplicationId?: string): Promise<number> {
+  const [row] = await sql<Array<{ total: number | null; held: number }>>`
+    select (c.capacity->>'extraStorageTb')::numeric::float8 as total,
+      coalesce((select sum(a.granted_extra_storage_tb)::float8 from applications a
+        where a.call_id = c.id and a.status in ${sql(HOLDING_STATUSES)} and a.support_ended_on is null
+          and a.id <> ${exceptApplicationId ?? ''}), 0) as held
+    from calls c where c.id = ${callId}`;
+  if (!row) throw new Error(`call ${callId} not found`);
+  return (row.total ?? 0) - row.held;
 }

@@ -1,7 +1,218 @@
+import type { Sql } from '../db';
+import {
+  DEFAULT_UTILISATION_THRESHOLDS,
+  firstDayOfIsoMonth,
+  judgeMonth,
+  lastDayOfIsoMonth,
+  type AcceleratorType,
+  type IsoDate,
+  type IsoMonth,
+  type MonthJudgement,
+  type QuarterlyDecision,
+  type QuarterlyRecommendation,
+  type UtilisationThresholds,
+  type UtilisationVerdict,
+} from '../domain';
+import { callRemainingCapacity, callRemainingExtraStorageTb } from './capacity';
 import type { ActivityDeps } from './notify';
+
+type Resource = { type: AcceleratorType; units: number };
+export type CapacityOutcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * K5: capacity changes of one call are serialised by a transaction-scoped advisory lock, so
+ * two operators allocating the last server at the same moment cannot both get it. The
+ * check excludes the application itself: what it already holds is given back first.
+ */
+async function withCallCapacityLock<T>(sql: Sql, callId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext(${`K5:${callId}`}))`;
+    return f(tx as unknown as Sql);
+  }) as Promise<T>;
+}
+
+async function capacityShortfall(tx: Sql, callId: string, applicationId: string, want: Resource, extraStorageTb = 0) {
+  const left = await callRemainingCapacity(tx, callId, applicationId);
+  if (left[want.type] < want.units) return `K5: no ${want.type} capacity left (${Math.max(0, left[want.type])} free, ${want.units} needed)`;
+  if (extraStorageTb > 0) {
+    const storage = await callRemainingExtraStorageTb(tx, callId, applicationId);
+    if (storage < extraStorageTb) return `K5: only ${Math.max(0, storage)} TB of extra storage left (${extraStorageTb} TB asked)`;
+  }
+  return undefined;
+}
 
 /** Activities of the operation phase (idempotent: Temporal may run any of them again). */
 export function operationActivities(deps: ActivityDeps) {
-  void deps;
-  return {};
+  const { sql } = deps;
+  return {
+    /**
+     * O1/K5: the allocation takes (or confirms) the granted resource and starts support.
+     * Writing status ALLOCATED here, inside the lock, makes a waitlisted application hold
+     * its resource at the moment the capacity check passed.
+     */
+    async holdAllocation(a: {
+      applicationId: string;
+      callId: string;
+      resource: Resource;
+      extraStorageTb: number;
+      allocatedOn: IsoDate;
+    }): Promise<CapacityOutcome> {
+      return withCallCapacityLock(sql, a.callId, async (tx) => {
+        const [row] = await tx<Array<{ allocated_on: string | null }>>`select allocated_on from applications where id = ${a.applicationId}`;
+        if (!row?.allocated_on) {
+          const short = await capacityShortfall(tx, a.callId, a.applicationId, a.resource, a.extraStorageTb);
+          if (short) return { ok: false, reason: short };
+        }
+        await tx`
+          update applications set granted_type = ${a.resource.type}, granted_units = ${a.resource.units},
+            granted_extra_storage_tb = ${a.extraStorageTb}, allocated_on = coalesce(allocated_on, ${a.allocatedOn}::date),
+            status = 'ALLOCATED', updated_at = now()
+          where id = ${a.applicationId}`;
+        return { ok: true };
+      });
+    },
+
+    /** Q1/K5: a quarterly increase or decrease moves the granted resource within the call's capacity. */
+    async changeGrantedResource(c: { applicationId: string; callId: string; from: Resource; to: Resource }): Promise<CapacityOutcome> {
+      return withCallCapacityLock(sql, c.callId, async (tx) => {
+        const [row] = await tx<Array<{ granted_type: AcceleratorType; granted_units: number }>>`
+          select granted_type, granted_units from applications where id = ${c.applicationId}`;
+        // A retry after the change was written finds it done.
+        if (row && row.granted_type === c.to.type && row.granted_units === c.to.units) return { ok: true };
+        const short = await capacityShortfall(tx, c.callId, c.applicationId, c.to);
+        if (short) return { ok: false, reason: short };
+        await tx`update applications set granted_type = ${c.to.type}, granted_units = ${c.to.units}, updated_at = now()
+                 where id = ${c.applicationId}`;
+        return { ok: true };
+      });
+    },
+
+    /**
+     * O4/I1: judges one month of one dedicated allocation from the samples in PostgreSQL
+     * (never from workflow history), with the call's thresholds, and keeps the judgement.
+     */
+    async judgeUtilisationMonth(j: {
+      applicationId: string;
+      month: IsoMonth;
+      countFrom: IsoDate;
+      until: IsoDate;
+      checkedOn: IsoDate;
+    }): Promise<MonthJudgement & { thresholds: UtilisationThresholds }> {
+      const [call] = await sql<Array<{ settings: { utilisationNonePercent?: number; utilisationLowPercent?: number } }>>`
+        select c.settings from calls c join applications a on a.call_id = c.id where a.id = ${j.applicationId}`;
+      const thresholds: UtilisationThresholds = {
+        nonePercent: call?.settings.utilisationNonePercent ?? DEFAULT_UTILISATION_THRESHOLDS.nonePercent,
+        lowPercent: call?.settings.utilisationLowPercent ?? DEFAULT_UTILISATION_THRESHOLDS.lowPercent,
+      };
+      const samples = await sql<Array<{ day: string; meanPercent: number }>>`
+        select day, mean_percent::float8 as "meanPercent" from utilisation_samples
+        where application_id = ${j.applicationId}
+          and day between ${firstDayOfIsoMonth(j.month)}::date and ${lastDayOfIsoMonth(j.month)}::date`;
+      const judgement = judgeMonth({ month: j.month, samples, countFrom: j.countFrom, until: j.until, thresholds });
+      await sql`
+        insert into utilisation_months (application_id, month, verdict, mean_percent, days_counted, days_missing, judged_on)
+        values (${j.applicationId}, ${j.month}, ${judgement.verdict}, ${judgement.mean}, ${judgement.daysCounted},
+                ${judgement.daysMissing}, ${j.checkedOn})
+        on conflict (application_id, month) do update set verdict = excluded.verdict, mean_percent = excluded.mean_percent,
+          days_counted = excluded.days_counted, days_missing = excluded.days_missing, judged_on = excluded.judged_on`;
+      return { ...judgement, thresholds };
+    },
+
+    /** Q1/I2: the review row operators list and decide from. */
+    async openQuarterlyReview(r: {
+      applicationId: string;
+      callId: string;
+      reviewDate: IsoDate;
+      dueOn: IsoDate;
+      resource: Resource;
+      recommendation: QuarterlyRecommendation | null;
+      verdicts: UtilisationVerdict[];
+    }): Promise<void> {
+      await sql`
+        insert into quarterly_reviews (application_id, call_id, review_date, due_on, resource, recommendation, verdicts)
+        values (${r.applicationId}, ${r.callId}, ${r.reviewDate}, ${r.dueOn}, ${sql.json(r.resource)},
+                ${r.recommendation ? sql.json(r.recommendation as never) : null}, ${sql.json(r.verdicts)})
+        on conflict (application_id, review_date) do nothing`;
+    },
+
+    async recordQuarterlyDecision(d: {
+      applicationId: string;
+      reviewDate: IsoDate;
+      decision: QuarterlyDecision;
+      decidedBy: string;
+      decidedOn: IsoDate;
+      defaulted: boolean;
+      to?: Resource;
+      note?: string;
+    }): Promise<void> {
+      await sql`
+        update quarterly_reviews set decision = ${d.decision}, decided_by = ${d.decidedBy}, decided_on = ${d.decidedOn},
+          defaulted = ${d.defaulted}, new_resource = ${d.to ? sql.json(d.to) : null}, note = ${d.note ?? null}
+        where application_id = ${d.applicationId} and review_date = ${d.reviewDate} and decision is null`;
+      if (d.defaulted) {
+        // S4: a decision the process took by itself (I2) is audited like an operator's.
+        await sql`
+          insert into audit_log (actor, action, subject, detail)
+          select 'system:I2', 'application.quarterly-decision', ${`application:${d.applicationId}`},
+                 ${sql.json({ decision: d.decision, reviewDate: d.reviewDate, defaulted: true })}
+          where not exists (select 1 from audit_log where actor = 'system:I2' and subject = ${`application:${d.applicationId}`}
+                              and detail->>'reviewDate' = ${d.reviewDate})`;
+      }
+    },
+
+    /**
+     * Q2/O1: support ended early (reclaim, withdrawal after allocation): from now on the
+     * application holds no capacity (K5), so freed capacity can be offered at once (V7).
+     */
+    async endSupportEarly(e: { applicationId: string; endedOn: IsoDate }): Promise<void> {
+      await sql`update applications set support_ended_on = coalesce(support_ended_on, ${e.endedOn}::date), updated_at = now()
+                where id = ${e.applicationId}`;
+    },
+
+    /** Q3/E5: misuse restricts the organisation (its registration number) until an operator lifts it. */
+    async restrictOrganisation(r: { applicationId: string; rule: 'Q3'; reason: string }): Promise<{ brn: string }> {
+      const [row] = await sql<Array<{ brn: string }>>`
+        insert into organisation_restrictions (brn, rule, reason, application_id)
+        select a.brn, ${r.rule}, ${r.reason}, a.id from applications a
+        where a.id = ${r.applicationId}
+          and not exists (select 1 from organisation_restrictions o where o.application_id = a.id and o.rule = ${r.rule})
+        returning brn`;
+      if (row) return row;
+      const [existing] = await sql<Array<{ brn: string }>>`select brn from applications where id = ${r.applicationId}`;
+      return { brn: existing!.brn };
+    },
+
+    /**
+     * V7: capacity of `type` was freed: the first waitlisted application of that type in the
+     * call (selection rank order) that now fits. `exceptApplicationId` is the application
+     * giving the resource back, whose row may still show a holding status.
+     */
+    async findWaitlistOffer(f: { callId: string; type: AcceleratorType; exceptApplicationId?: string }): Promise<{
+      applicationId: string;
+      title: string;
+      organisationName: string;
+      rank: number | null;
+      resource: Resource;
+      free: number;
+    } | null> {
+      const left = await callRemainingCapacity(sql, f.callId, f.exceptApplicationId);
+      const free = left[f.type];
+      if (free <= 0) return null;
+      const [w] = await sql<Array<{ id: string; title: string; organisation_name: string; selection_rank: number | null; units: number }>>`
+        select id, title, organisation_name, selection_rank, coalesce(granted_units, units) as units from applications
+        where call_id = ${f.callId} and status = 'WAITLISTED' and coalesce(granted_type, accelerator_type) = ${f.type}
+          and coalesce(granted_units, units) <= ${free}
+        order by selection_rank nulls last, total_score desc nulls last, submitted_at, id
+        limit 1`;
+      if (!w) return null;
+      return {
+        applicationId: w.id,
+        title: w.title,
+        organisationName: w.organisation_name,
+        rank: w.selection_rank,
+        resource: { type: f.type, units: w.units },
+        free,
+      };
+    },
+  };
 }

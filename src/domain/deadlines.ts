@@ -16,6 +16,8 @@ export const REVIEW_DAYS = 14;
 export const NOTIFICATION_DAYS = 21;
 /** O2/A3: environment setup lasts at most 2 weeks after allocation. */
 export const SETUP_GRACE_DAYS = 14;
+/** O2/N: the applicant is reminded this many days before the setup period ends. */
+export const SETUP_REMINDER_DAYS_BEFORE = 3;
 /** I5: a supplement request gives 7 days by default (configurable). */
 export const SUPPLEMENT_DAYS = 7;
 /** N/I5: the supplement reminder goes this many days before the supplement is due. */

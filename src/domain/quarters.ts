@@ -9,7 +9,9 @@
  *     operators are reminded. The shared pool is reviewed too, without utilisation.
  */
 import { z } from 'zod';
+import { adjustResource, type AllocatedResource, type Pool } from './catalog';
 import { addDays, compareDates, daysBetween, IsoDate } from './dates';
+import { exclusionCandidate, flagForQuarter, monthlyCheckApplies, type UtilisationVerdict } from './utilisation';
 
 export const QUARTERLY_DECISIONS = ['INCREASE', 'CONTINUE', 'DECREASE', 'RECLAIM'] as const;
 export type QuarterlyDecision = (typeof QUARTERLY_DECISIONS)[number];
@@ -67,4 +69,66 @@ export function nextQuarterlyReview(today: IsoDate, setupEnd: IsoDate, supportEn
     if (!reviewSkipped(d, setupEnd)) return d;
   }
   return null;
+}
+
+/**
+ * Q1/I2: what the operators are advised at a quarterly review. The shared pool is
+ * reviewed without utilisation (K2, I2): no recommendation. For the dedicated pool, from
+ * the months judged since the previous review (O4/I1): a NONE month (an O5 exclusion
+ * candidate) → RECLAIM; two LOW months in a row → DECREASE where a smaller step exists
+ * (otherwise CONTINUE, still flagged); anything else → CONTINUE. Operators decide.
+ */
+export interface QuarterlyRecommendation {
+  decision: QuarterlyDecision;
+  flagged: boolean;
+  reason: string;
+}
+
+export function quarterlyRecommendation(input: {
+  pool: Pool;
+  verdicts: readonly UtilisationVerdict[];
+  resource: AllocatedResource;
+}): QuarterlyRecommendation | null {
+  if (!monthlyCheckApplies(input.pool)) return null;
+  const flagged = flagForQuarter(input.verdicts);
+  if (input.verdicts.some(exclusionCandidate)) {
+    return { decision: 'RECLAIM', flagged, reason: 'O5: a month with no or negligible utilisation' };
+  }
+  if (flagged) {
+    return adjustResource(input.resource, 'DECREASE')
+      ? { decision: 'DECREASE', flagged, reason: 'I1: two low months in a row' }
+      : { decision: 'CONTINUE', flagged, reason: `I1: two low months in a row, but ${input.resource.type} has no smaller step` };
+  }
+  return { decision: 'CONTINUE', flagged, reason: input.verdicts.length ? 'I1: utilisation not flagged' : 'O4: no month judged yet' };
+}
+
+/**
+ * Q2/Q3: why an allocation is reclaimed. Misuse (Q3: mining, programs that only raise
+ * accelerator utilisation such as GPU Burn, use outside the proposed project) also
+ * restricts the organisation (E5); the other reasons end support without a restriction.
+ */
+export const RECLAIM_REASONS = [
+  'MISUSE_MINING', 'MISUSE_UTILISATION_ONLY', 'OUT_OF_SCOPE', 'NO_USAGE', 'SANCTION', 'FALSE_STATEMENT',
+] as const;
+export type ReclaimReason = (typeof RECLAIM_REASONS)[number];
+export const reclaimReasonSchema = z.enum(RECLAIM_REASONS);
+
+export const RECLAIM_REASON_NAMES: Record<ReclaimReason, { ko: string; en: string }> = {
+  MISUSE_MINING: { ko: '목적 외 사용 (가상화폐 채굴)', en: 'Misuse: cryptocurrency mining' },
+  MISUSE_UTILISATION_ONLY: {
+    ko: '목적 외 사용 (GPU Burn 등 활용률만 높이는 프로그램)',
+    en: 'Misuse: programs that only raise accelerator utilisation (e.g. GPU Burn)',
+  },
+  OUT_OF_SCOPE: { ko: '제안 과제 외 용도로 사용', en: 'Use outside the proposed project' },
+  NO_USAGE: { ko: '미사용 또는 사용 저조', en: 'No or negligible usage' },
+  SANCTION: { ko: '제재 (참여제한 등)', en: 'Sanction' },
+  FALSE_STATEMENT: { ko: '허위 기재', en: 'False statement' },
+};
+
+/** Q3: the reclaim reasons that also restrict the organisation (E5). */
+export const MISUSE_RECLAIM_REASONS: readonly ReclaimReason[] = ['MISUSE_MINING', 'MISUSE_UTILISATION_ONLY', 'OUT_OF_SCOPE'];
+
+/** Q3: whether a reclaim for this reason restricts the organisation (E5). */
+export function reclaimRestricts(reason: ReclaimReason): boolean {
+  return MISUSE_RECLAIM_REASONS.includes(reason);
 }

@@ -1,5 +1,13 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { AcceleratorType, IsoDate } from '../../domain';
+import type {
+  AcceleratorType,
+  IsoDate,
+  IsoMonth,
+  QuarterlyDecision,
+  QuarterlyRecommendation,
+  ReclaimReason,
+  UtilisationVerdict,
+} from '../../domain';
 
 /** O1/K3: what the operator allocates. */
 export interface AllocationRequest {
@@ -13,6 +21,32 @@ export interface AllocationRequest {
   extraStorageTb: number;
 }
 
+/** O4/I1: one month's judgement as the workflow keeps it. */
+export interface MonthView {
+  month: IsoMonth;
+  checkedOn: IsoDate;
+  verdict: UtilisationVerdict;
+  mean: number | null;
+  daysCounted: number;
+  daysMissing: number;
+}
+
+/** Q1/I2: a quarterly review, open until decided or until its 14 days of grace pass. */
+export interface QuarterlyReviewView {
+  reviewDate: IsoDate;
+  dueOn: IsoDate;
+  /** Dedicated: from the months judged since the previous review; shared: none (I2). */
+  recommendation: QuarterlyRecommendation | null;
+  verdicts: UtilisationVerdict[];
+  decision?: QuarterlyDecision;
+  decidedOn?: IsoDate;
+  decidedBy?: string;
+  /** I2: no decision in time → CONTINUE. */
+  defaulted?: boolean;
+  from?: { type: AcceleratorType; units: number };
+  to?: { type: AcceleratorType; units: number };
+}
+
 export interface AllocationView {
   allocatedOn: IsoDate;
   resource: { type: AcceleratorType; units: number };
@@ -20,6 +54,18 @@ export interface AllocationView {
   storageTb: number;
   backupTb: number;
   extraStorageTb: number;
+  /** O2: the 14-day limit, or the day the applicant reported setup done. */
+  setupEnd: IsoDate;
+  setupDoneOn?: IsoDate;
+  /** O2: false while the environment is being set up (status ALLOCATED). */
+  inOperation: boolean;
+  /** O4: the dedicated pool's judged months, oldest first (the shared pool has none, K2). */
+  months: MonthView[];
+  /** I1: flagged for the next quarterly decision (two LOW months in a row, or a NONE month). */
+  flagged: boolean;
+  /** Q1: the open review, if any, then the past ones. */
+  reviews: QuarterlyReviewView[];
+  reclaim?: { reason: ReclaimReason; text: string; on: IsoDate; restricted: boolean };
 }
 
 /** How the support period ended (O1): the scheduled end, or earlier (Q2, Q3, withdrawal). */
@@ -30,4 +76,40 @@ export interface SupportEnd {
   detail?: string;
 }
 
+/** O2: the applicant reports the environment is set up (ends the grace early). */
+export interface SetupDoneRequest {
+  actor: string;
+}
+
+/** Q1: the operator's decision on the open quarterly review. INCREASE/DECREASE carry the target the API checked (K5). */
+export type QuarterlyDecisionRequest =
+  | { decision: 'CONTINUE'; actor: string; note?: string }
+  | {
+      decision: 'INCREASE' | 'DECREASE';
+      actor: string;
+      note?: string;
+      to: { type: AcceleratorType; units: number };
+      servers?: string[];
+    }
+  | { decision: 'RECLAIM'; actor: string; note?: string; reason: ReclaimReason; text: string };
+
+/** Q2/Q3: reclaim at any time during the support period. */
+export interface ReclaimRequest {
+  actor: string;
+  reason: ReclaimReason;
+  text: string;
+}
+
+export interface ReclaimResult {
+  supportEnd: SupportEnd;
+  /** Q3/E5: whether the organisation is now restricted. */
+  restricted: boolean;
+}
+
+/** Failure types a refused Update carries, so the API can answer with the rule (422) instead of 409. */
+export const CAPACITY_REFUSED = 'K5';
+
 export const allocateUpdate = defineUpdate<AllocationView, [AllocationRequest]>('allocate');
+export const setupDoneUpdate = defineUpdate<AllocationView, [SetupDoneRequest]>('setupDone');
+export const quarterlyDecisionUpdate = defineUpdate<QuarterlyReviewView, [QuarterlyDecisionRequest]>('quarterlyDecision');
+export const reclaimUpdate = defineUpdate<ReclaimResult, [ReclaimRequest]>('reclaim');
