@@ -1,6 +1,6 @@
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './src/activities';
-import { loadConfig, type Config } from './src/config';
+import { loadConfigOrExit, type Config } from './src/config';
 import { connectDatabase, type Sql } from './src/db';
 import { createTransport } from './src/mail';
 import { connectClient, connectWorkerConnection } from './src/temporal';
@@ -51,7 +51,7 @@ export async function runWorker(opts: {
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const sql = connectDatabase(config.DATABASE_URL ?? 'postgres://localhost:5433/aidc');
   runWorker({ config, sql })
     .then((w) => {

@@ -11,7 +11,7 @@
  */
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { ensureFirstOperatorKey } from '../src/api/server';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { loadConfigOrExit, type Config } from '../src/config';
 import { connectDatabase } from '../src/db';
 import { migrate } from '../src/db/migrate';
 import { connectClient } from '../src/temporal';
@@ -67,16 +67,7 @@ async function registerSearchAttributes(config: Config): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config: Config = loadConfigOrExit();
   if (!config.DATABASE_URL) {
     process.stderr.write('DATABASE_URL is required here (npm start runs an embedded PostgreSQL; this script does not).\n');
     process.exit(1);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { format } from 'node:util';
 import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import { ensureFirstOperatorKey, startApi } from '../src/api/server';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { loadConfigOrExit, type Config } from '../src/config';
 import { connectDatabase } from '../src/db';
 import { migrate } from '../src/db/migrate';
 import { startDevServer } from '../src/runtime/dev-server';
@@ -78,16 +78,7 @@ async function step<T>(what: string, hint: string, fn: () => Promise<T>): Promis
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  let config: Config = loadConfigOrExit();
   const started = Date.now();
   const env = process.env;
   const dataDir = path.resolve(config.DATA_DIR);

@@ -21,6 +21,7 @@ import {
   renameSync, rmSync, statSync, writeFileSync, writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { pidAlive } from '../src/runtime/processes';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEST_SERVER_VERSION = '1.31.0';
@@ -123,15 +124,6 @@ function runBuild(label: string, command: string, args: string[], opts: { cwd?: 
       }
     });
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

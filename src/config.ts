@@ -64,3 +64,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return c;
 }
+
+/** For entry points: a bad configuration prints the variables at fault and exits 1, no stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

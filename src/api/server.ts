@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { loadConfig, type Config } from '../config';
+import { loadConfigOrExit, type Config } from '../config';
 import { connectDatabase, type Sql } from '../db';
 import { connectClient } from '../temporal';
 import { StatusAttr } from '../workflows/search-attributes';
@@ -64,7 +64,7 @@ export async function ensureFirstOperatorKey(sql: Sql, config: Config): Promise<
 }
 
 if (require.main === module) {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const sql = connectDatabase(config.DATABASE_URL ?? 'postgres://localhost:5433/aidc');
   connectClient(config)
     .then((client) => startApi({ config, sql, client }))

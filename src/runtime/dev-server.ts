@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeArgs } from '../workflows/search-attributes';
 import { assertPortFree } from './ports';
+import { pidAlive, waitForExit } from './processes';
 
 /**
  * The Temporal dev server (`temporal server start-dev`, one process with SQLite
@@ -39,24 +40,6 @@ export interface RunningDevServer {
   uiUrl: string;
   logFile: string;
   stop(): Promise<void>;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!pidAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !pidAlive(pid);
 }
 
 function tail(file: string, bytes = 3000): string {

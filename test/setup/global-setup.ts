@@ -9,6 +9,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../../src/runtime/e
 import { startMailInbox, type RunningMailInbox } from '../../src/runtime/mail-inbox';
 import { freePort } from '../../src/runtime/ports';
 import { SERVICES_ENV, withDatabase, type TestServices } from '../support/services';
+import { pidAlive } from '../../src/runtime/processes';
 
 /**
  * Starts the real services once for the whole jest run and writes where they are to a
@@ -54,15 +55,6 @@ export async function stopStarted(started: Partial<Started>): Promise<void> {
 
 const TEMP_PREFIX = 'aidc-test-services-';
 const OWNER_FILE = 'owner.pid';
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function pidIn(file: string): number | undefined {
   try {
