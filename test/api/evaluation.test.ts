@@ -79,7 +79,7 @@ beforeAll(async () => {
   calls.threshold = await createCall(app, { capacity: { H100: 10 } });
   calls.ties = await createCall(app, { capacity: { H100: 20 } });
   calls.capacity = await createCall(app, { capacity: { H100: 2, T4: 2, BOW: 0 } });
-  calls.access = await createCall(app);
+  calls.access = await createCall(app, { capacity: { H100: 10 } });
   calls.other = await createCall(app);
   for (const k of Object.keys(calls) as Array<keyof typeof calls>) batch[k] = await addBatch(calls[k]);
 
@@ -169,21 +169,23 @@ describe('V5 pass mark', () => {
     const summary = await activities.rankAndPublishBatch({ callId: calls.threshold, batchId: batch.threshold });
     transport.close();
     expect(summary).toMatchObject({ members: 2, selected: 1, notSelected: 1, signalled: 2 });
-    for (const m of [threshold.a60, threshold.a5999]) {
-      const handle = app.client.workflow.getHandle(applicationWorkflowId(calls.threshold, m.id));
-      // Wait until the repeated signal has been handled (a workflow task completed after it).
-      const events = await eventually(
-        async () => (await handle.fetchHistory()).events ?? [],
-        (evs) => {
-          const signals = evs.map((e, i) => [e, i] as const).filter(([e]) => e.workflowExecutionSignaledEventAttributes?.signalName === 'selectionResult');
-          const last = signals[signals.length - 1]?.[1] ?? Infinity;
-          return signals.length === 2 && evs.slice(last).some((e) => e.workflowTaskCompletedEventAttributes);
-        },
-      );
-      expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'selectionResult')).toHaveLength(2);
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await resultMails(m)).toHaveLength(1);
-    }
+    // The selected application's workflow goes on (to allocation) and gets the repeat; the
+    // not-selected one has ended, so there is nobody left to tell.
+    const handle = app.client.workflow.getHandle(applicationWorkflowId(calls.threshold, threshold.a60.id));
+    const signalled = (evs: Awaited<ReturnType<typeof handle.fetchHistory>>['events']) =>
+      (evs ?? []).map((e, i) => [e, i] as const).filter(([e]) => e.workflowExecutionSignaledEventAttributes?.signalName === 'selectionResult');
+    // Wait until the repeated signal has been handled (a workflow task completed after it).
+    const events = await eventually(
+      async () => (await handle.fetchHistory()).events ?? [],
+      (evs) => {
+        const signals = signalled(evs);
+        return signals.length === 2 && evs.slice(signals[1]![1]).some((e) => e.workflowTaskCompletedEventAttributes);
+      },
+    );
+    expect(signalled(events)).toHaveLength(2);
+    expect((await app.client.workflow.getHandle(applicationWorkflowId(calls.threshold, threshold.a5999.id)).describe()).status.name).toBe('COMPLETED');
+    await new Promise((r) => setTimeout(r, 500));
+    for (const m of [threshold.a60, threshold.a5999]) expect(await resultMails(m)).toHaveLength(1);
   });
 });
 
@@ -219,7 +221,7 @@ describe('V6/I6 ranking', () => {
 });
 
 describe('K5/V7 capacity and the committee', () => {
-  test("V7: the committee changes an H100 request to T4 before selection (audited); another pool or a bad size is refused and changes nothing", async () => {
+  test("V7: the committee changes an H100 request to T4 before selection (audited); another pool or a missing reason is refused and changes nothing", async () => {
     const crossPool = await app.api.post(`/applications/${cap.r5.id}/resource-change`, { type: 'BOW', units: 4, reason: '공용풀 전환' }, app.operatorKey);
     expect(crossPool.status).toBe(422);
     expect(crossPool.body.rule).toBe('V7');
@@ -340,7 +342,8 @@ describe('S2/I4 evaluators, V3 scores, I4 quorum', () => {
     expect(res.body.replaced).toBe(true);
     const rows = await app.sql`select scores from evaluations where application_id = ${acc.priority.id}`;
     expect(rows.map((r) => r.scores)).toEqual([scores(25, 22, 12, 11)]);
-    const audit = await app.sql`select actor, action, detail from audit_log where subject = ${`application:${acc.priority.id}`} order by id`;
+    const audit = await app.sql`select actor, action, detail from audit_log
+      where subject = ${`application:${acc.priority.id}`} and action like 'evaluation.%' order by id`;
     expect(audit.map((a) => a.action)).toEqual(['evaluation.scores.submit', 'evaluation.scores.replace']);
     expect(audit[1]!.actor).toBe(`evaluator:${ev[0]!.id}`);
     expect(audit[1]!.detail).toMatchObject({ before: scores(20, 20, 10, 10), after: scores(25, 22, 12, 11) });
