@@ -6,7 +6,7 @@ import { createTransport } from '../../src/mail';
 import { selectBatchUpdate } from '../../src/workflows/batch';
 import { batchWorkflowId } from '../../src/workflows/call';
 import { startTestApp, type TestApp } from '../support/app';
-import { brn, uniqueBrn } from '../support/fixtures';
+import { brn, FILES, uniqueBrn } from '../support/fixtures';
 import { applicationView, createCall, eventually, submitAndAccept } from '../support/lifecycle';
 
 /**
@@ -319,6 +319,23 @@ describe('S2/I4 evaluators, V3 scores, I4 quorum', () => {
     expect(n).toBe(0);
     // The same evaluator may score the others.
     expect((await put(`/applications/${acc.plain.id}/scores`, scores(15, 15, 10, 10), evOwn.key)).status).toBe(201);
+  });
+
+  test("S3/S2/I4: an assigned evaluator reads a member's documents, never another batch's nor their own organisation's; each read is audited", async () => {
+    const doc = (key: 'access' | 'other', applicationId: string, auth: string) =>
+      app.api.get(`/calls/${calls[key]}/batches/${batch[key]}/applications/${applicationId}/documents/BUSINESS_REGISTRATION`, auth);
+    const queue = await listOf('access', ev[0]!.key);
+    expect(queue.body.items[0].documents).toContain('BUSINESS_REGISTRATION');
+    const ok = await doc('access', acc.plain.id, ev[0]!.key);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe(FILES.pdf.toString());
+    expect((await doc('other', other.id, ev[0]!.key)).status).toBe(403);
+    expect((await doc('access', other.id, ev[0]!.key)).status).toBe(404); // not a member of this batch
+    const own = await doc('access', acc.own.id, evOwn.key);
+    expect(own.status).toBe(403);
+    expect(own.body.detail).toMatch(/^I4:/);
+    const reads = await app.sql`select actor from audit_log where action = 'evaluation.document.read' and subject = ${`application:${acc.plain.id}`}`;
+    expect(reads.map((r) => r.actor)).toEqual([`evaluator:${ev[0]!.id}`]);
   });
 
   test('V3: a score beyond its maximum answers 422 naming V3 and the criterion; a missing or unknown criterion 400 naming the field; nothing changes', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ACCELERATOR_TYPES,
+  DOCUMENT_TYPES,
   batchDeadlines,
   compareDates,
   CRITERIA,
@@ -13,6 +14,7 @@ import {
   addDays,
   AT_RISK_DAYS_BEFORE,
   type AcceleratorType,
+  type DocumentType,
   type IsoDate,
 } from '../../domain';
 import { batchProgress, missingList, type BatchDeadlineKind } from '../../activities/evaluation';
@@ -21,6 +23,7 @@ import { batchWorkflowId } from '../../workflows/call';
 import { selectBatchUpdate } from '../../workflows/batch';
 import { actorLabel, type Actor } from '../auth';
 import { audit, type ApiDeps } from '../context';
+import { documentStore } from '../document-store';
 import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
 import { applicationIdParam, callIdParam } from '../schemas';
@@ -75,9 +78,15 @@ interface MemberRow {
 
 const ACTIVE = ['DOCUMENTS_COMPLETE', 'IN_EVALUATION'];
 
+const memberDocumentParams = batchParams.extend({
+  applicationId: applicationIdParam.shape.id,
+  type: z.enum(Object.keys(DOCUMENT_TYPES) as [DocumentType, ...DocumentType[]]),
+});
+
 /** Evaluators, scores, batches and selection (V2–V7, I4, S2, S4). */
 export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
   const { sql, client } = deps;
+  const store = documentStore(deps.documentDir);
 
   async function loadBatch(callId: string, batchId: string): Promise<BatchRow> {
     const [row] = await sql<BatchRow[]>`
@@ -270,12 +279,13 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
           Array<{
             id: string; title: string; brn: string; priority: boolean; status: string; submitted_at: Date | null; pool: string;
             type: string; units: number; content: { organisation: Record<string, unknown>; project: unknown };
-            my_scores: unknown; my_scores_at: Date | null;
+            my_scores: unknown; my_scores_at: Date | null; documents: string[] | null;
           }>
         >`
           select a.id, a.title, a.brn, a.priority, a.status, a.submitted_at, a.pool,
             coalesce(a.committee_type, a.accelerator_type) as type, coalesce(a.committee_units, a.units) as units,
-            a.content, e.scores as my_scores, e.updated_at as my_scores_at
+            a.content, e.scores as my_scores, e.updated_at as my_scores_at,
+            (select json_agg(d.type order by d.type) from documents d where d.application_id = a.id) as documents
           from applications a left join evaluations e on e.application_id = a.id and e.evaluator_id = ${me.id}
           where a.batch_id = ${batch.id}
           order by a.priority desc, a.submitted_at nulls last, a.id`;
@@ -302,10 +312,37 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
             },
             project: r.content.project,
             resource: { pool: r.pool, type: r.type, units: r.units },
+            documents: r.documents ?? [], // S3: GET …/applications/:applicationId/documents/:type
             myScores: r.my_scores ?? null,
             myScoresUpdatedAt: r.my_scores_at,
           })),
         };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/calls/:id/batches/:batchId/applications/:applicationId/documents/:type',
+      tag: 'evaluation',
+      summary: "An assigned evaluator reads a member's document (S3); never their own organisation's (I4); each read is audited (S4)",
+      access: ['EVALUATOR'],
+      params: memberDocumentParams,
+      handler: async ({ params, actor, res }) => {
+        const batch = await loadBatch(params.id, params.batchId);
+        const me = actor as { id: string; organisationBrn?: string | null };
+        if (!(await assigned(batch.id, me.id))) throw forbidden(`S2: you are not assigned to batch ${batch.id}`);
+        const app = await loadMember(params.applicationId);
+        if (app.batch_id !== batch.id) throw notFound(`application ${app.id} in batch ${batch.id}`);
+        if (isConflictOfInterest(me.organisationBrn, app.brn)) {
+          throw forbidden(`I4: an evaluator does not review an application of their own organisation (${app.id})`);
+        }
+        const [doc] = await sql<Array<{ sha256: string; filename: string }>>`
+          select sha256, filename from documents where application_id = ${app.id} and type = ${params.type}`;
+        if (!doc) throw notFound(`document ${params.type} of application ${app.id}`);
+        const bytes = await store.get(doc.sha256);
+        await audit(sql, actor, 'evaluation.document.read', `application:${app.id}`, { batchId: batch.id, type: params.type });
+        res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
+        res.type('application/octet-stream').send(bytes);
       },
     }),
 
