@@ -41,6 +41,8 @@ export interface MemberProgress {
 export interface BatchProgress {
   minEvaluators: number;
   members: MemberProgress[];
+  /** Members not withdrawn or otherwise out: the ones to evaluate and select. */
+  inPlay: number;
   /** Members in play that are short of the I4 minimum, V4 order. */
   short: MemberProgress[];
 }
@@ -86,7 +88,8 @@ export async function batchProgress(sql: Db, batchId: string, minEvaluators: num
       complete: !active || evaluationViolations(r.evaluations, r.brn, minEvaluators).length === 0,
     };
   });
-  return { minEvaluators, members, short: members.filter((m) => !m.complete) };
+  const inPlay = members.filter((m) => (ACTIVE_MEMBER_STATUSES as readonly string[]).includes(m.status)).length;
+  return { minEvaluators, members, inPlay, short: members.filter((m) => !m.complete) };
 }
 
 /** How many of the applications short of the quorum a notice or an error lists by name. */
@@ -137,14 +140,17 @@ export function evaluationActivities(deps: ActivityDeps) {
       day: IsoDate;
       dueOn: IsoDate;
       minEvaluators: number;
-    }): Promise<{ complete: boolean; missing: number; notified: boolean }> {
+    }): Promise<{ complete: boolean; missing: number; notified: boolean; inPlay: number }> {
       const progress = await batchProgress(sql, c.batchId, c.minEvaluators);
+      const { inPlay } = progress;
+      // A batch with nobody left in it (none joined, or all withdrew) has no deadline to keep.
+      if (inPlay === 0) return { complete: true, missing: 0, notified: false, inPlay };
       const review = c.kind.startsWith('REVIEW');
-      if (review && progress.short.length === 0) return { complete: true, missing: 0, notified: false };
+      if (review && progress.short.length === 0) return { complete: true, missing: 0, notified: false, inPlay };
       if (!review) {
         const [b] = await sql<Array<{ selection_started_at: Date | null }>>`
           select selection_started_at from batches where id = ${c.batchId}`;
-        if (b?.selection_started_at) return { complete: true, missing: progress.short.length, notified: false };
+        if (b?.selection_started_at) return { complete: true, missing: progress.short.length, notified: false, inPlay };
       }
       await sql`
         insert into batch_sla_events (batch_id, kind, on_day, due_on, missing)
@@ -165,7 +171,7 @@ export function evaluationActivities(deps: ActivityDeps) {
           missingTotal: progress.short.length,
         },
       });
-      return { complete: false, missing: progress.short.length, notified: true };
+      return { complete: false, missing: progress.short.length, notified: true, inPlay };
     },
 
     /**

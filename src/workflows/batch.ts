@@ -43,6 +43,8 @@ export interface BatchState {
   notificationDue: IsoDate;
   /** Whether the last review check found every member with its I4 minimum. */
   reviewComplete: boolean;
+  /** A deadline check found no member left in play (none joined, or all withdrew): nothing to keep. */
+  empty: boolean;
   selection: SelectionState;
   /** N: the deadline notices sent so far (kind and the day each stands for). */
   notices: Array<{ kind: BatchDeadlineKind; day: IsoDate; missing: number }>;
@@ -81,6 +83,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
     reviewDue,
     notificationDue,
     reviewComplete: false,
+    empty: false,
     selection: { state: 'NOT_STARTED' },
     notices: [],
   };
@@ -135,10 +138,11 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
   const check = async (kind: BatchDeadlineKind, day: IsoDate, dueOn: IsoDate) => {
     const r = await checkBatchDeadline({ ...input, kind, day, dueOn });
     if (r.notified) state.notices.push({ kind, day, missing: r.missing });
+    if (r.inPlay === 0) state.empty = true;
     return r;
   };
 
-  const done = () => state.selection.state === 'DONE';
+  const done = () => state.selection.state === 'DONE' || (state.empty && state.selection.state === 'NOT_STARTED');
   while (!done()) {
     const events: Array<{ at: number; run: () => Promise<void> }> = [];
     if (!state.reviewComplete) {

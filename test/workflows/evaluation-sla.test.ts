@@ -14,6 +14,7 @@ const HOUR = 3_600_000;
 let app: TestApp;
 let callId: string;
 let batchId: string;
+let emptyBatchId: string;
 let cutoff: IsoDate;
 let members: Array<Awaited<ReturnType<typeof submitAndAccept>>>;
 const evaluators: Array<{ id: string; key: string }> = [];
@@ -25,6 +26,10 @@ beforeAll(async () => {
   const res = await app.api.post(`/calls/${callId}/batches`, { cutoff }, app.operatorKey);
   expect(res.status).toBe(201);
   batchId = res.body.batchId;
+  // A second cutoff nobody will join: everyone above is accepted today, for the first one.
+  const empty = await app.api.post(`/calls/${callId}/batches`, { cutoff: addDays(cutoff, 1) }, app.operatorKey);
+  expect(empty.status).toBe(201);
+  emptyBatchId = empty.body.batchId;
   members = [await submitAndAccept(app, callId), await submitAndAccept(app, callId)];
   for (const name of ['위원 A', '위원 B']) {
     const key = await app.api.post('/api-keys', { role: 'EVALUATOR', name }, app.operatorKey);
@@ -141,4 +146,16 @@ test('V2/N: when results due (cutoff + 21) passes without selection, operators g
   const view = await batchView();
   expect(view.sla.results).toMatchObject({ state: 'MET_LATE', breached: true });
   expect(view.sla.results.escalations.map((e: any) => e.day)).toEqual([day(22), day(23)]);
+});
+
+test('V2/N: a batch nobody joined keeps no clock: no warning, no escalation (the exact counts above), and its workflow ends', async () => {
+  const handle = app.client.workflow.getHandle(batchWorkflowId(emptyBatchId));
+  const d = await eventually(() => handle.describe(), (x) => x.status.name === 'COMPLETED');
+  expect(d.status.name).toBe('COMPLETED');
+  expect(await handle.query(batchStatusQuery)).toMatchObject({ empty: true, notices: [], selection: { state: 'NOT_STARTED' } });
+  const [{ n }] = await app.sql`select count(*)::int as n from batch_sla_events where batch_id = ${emptyBatchId}`;
+  expect(n).toBe(0);
+  const view = (await app.api.get(`/calls/${callId}/batches/${emptyBatchId}`, app.operatorKey)).body;
+  expect(view.members).toEqual([]);
+  expect((await app.api.post(`/calls/${callId}/batches/${emptyBatchId}/selection`, {}, app.operatorKey)).status).toBe(409);
 });

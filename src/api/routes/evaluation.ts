@@ -442,6 +442,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
           throw conflict(`V5: the selection of batch ${batch.id} ${batch.selected_at ? 'was made' : 'began'} at ${batch.selection_started_at.toISOString()}`);
         }
         const progress = await batchProgress(sql, batch.id, batch.min_evaluators);
+        if (progress.inPlay === 0) throw conflict(`V5: batch ${batch.id} has no application to select`);
         if (progress.short.length) {
           const short = missingList(progress, progress.short.length);
           throw new HttpProblem(
