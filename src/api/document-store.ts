@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -13,7 +13,9 @@ export function documentStore(root: string) {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const target = pathOf(sha256);
       await mkdir(dirname(target), { recursive: true });
-      const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      // Unique per attempt: two uploads of the same bytes at the same millisecond (parallel
+      // applicants sending the same template) must not share, and lose, a temporary file.
+      const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
       await writeFile(tmp, bytes);
       await rename(tmp, target); // atomic: readers never see half a file
       return sha256;

@@ -5,6 +5,23 @@ const resource = (c: NoticeContext) => {
   return r ? `${r.type} × ${r.units}` : '';
 };
 
+/** One line per application short of the I4 minimum (the activity caps the list). */
+interface MissingLine {
+  applicationId: string;
+  title: string;
+  evaluators: number;
+  needed: number;
+}
+const missingLines = (c: NoticeContext): string[] => {
+  const list = (c.data.missing as MissingLine[] | undefined) ?? [];
+  const total = Number(c.data.missingTotal ?? list.length);
+  const lines = list.map((m) => `- ${m.applicationId} 「${m.title}」: ${m.evaluators}/${m.needed}`);
+  if (total > list.length) lines.push(`- … +${total - list.length}`);
+  return lines;
+};
+const missingSummary = (c: NoticeContext) =>
+  `평가위원 최소 인원(I4) 미달 신청 ${Number(c.data.missingTotal ?? 0)}건 / ${Number(c.data.missingTotal ?? 0)} application(s) short of the I4 minimum of evaluators:`;
+
 /** N: the evaluation phase's notices (Korean first, then English). */
 export const EVALUATION_TEMPLATES = {
   RESULT_SELECTED: (c) => ({
@@ -30,5 +47,47 @@ export const EVALUATION_TEMPLATES = {
     subjectEn: 'Result: not selected',
     ko: [`「${c.projectTitle}」 신청은 평가 점수 ${c.data.total}점으로 선정 기준(60점 이상, V5)에 미달하여 선정되지 않았습니다.`],
     en: [`Not selected: ${c.data.total} points, below the pass mark of 60 (V5).`],
+  }),
+
+  // ---- operators: a batch's deadlines (V2, N). Batch-level: no application, keyed by batch. ----
+  BATCH_REVIEW_AT_RISK: (c) => ({
+    subjectKo: `[AI데이터센터 운영] 평가 기한 임박: ${c.data.batchId} (평가 마감 ${c.data.dueOn})`,
+    subjectEn: `Evaluation deadline at risk: batch ${c.data.batchId}`,
+    ko: [
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId}, 마감 ${c.data.cutoff})의 평가 기한은 ${c.data.dueOn} 23:59 (KST)입니다 (V2: 마감 후 14일).`,
+      missingSummary(c),
+      ...missingLines(c),
+    ],
+    en: [`Batch ${c.data.batchId}: the committee's review is due ${c.data.dueOn} 23:59 KST (V2) and scores are missing (list above).`],
+  }),
+  BATCH_REVIEW_OVERDUE: (c) => ({
+    subjectKo: `[AI데이터센터 운영] 평가 기한 경과: ${c.data.batchId} (${c.data.day})`,
+    subjectEn: `Evaluation deadline missed: batch ${c.data.batchId}`,
+    ko: [
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 평가 기한 ${c.data.dueOn}이(가) 지났으나 평가가 끝나지 않았습니다 (V2 위반으로 기록됨).`,
+      missingSummary(c),
+      ...missingLines(c),
+      '평가가 완료될 때까지 매일 안내합니다.',
+    ],
+    en: [`Batch ${c.data.batchId}: the review was due ${c.data.dueOn} (V2) and is not done; the breach is recorded. Repeated daily until done.`],
+  }),
+  BATCH_RESULTS_AT_RISK: (c) => ({
+    subjectKo: `[AI데이터센터 운영] 결과 통보 기한 임박: ${c.data.batchId} (통보 기한 ${c.data.dueOn})`,
+    subjectEn: `Results deadline at risk: batch ${c.data.batchId}`,
+    ko: [
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 결과 통보 기한은 ${c.data.dueOn} 23:59 (KST)이나 선정이 아직 이루어지지 않았습니다 (V2: 마감 후 21일).`,
+      ...(Number(c.data.missingTotal ?? 0) > 0 ? [missingSummary(c), ...missingLines(c)] : ['모든 신청의 평가가 끝났습니다: 선정을 진행해 주십시오.']),
+    ],
+    en: [`Batch ${c.data.batchId}: results are due ${c.data.dueOn} 23:59 KST (V2) and the selection has not been made.`],
+  }),
+  BATCH_RESULTS_OVERDUE: (c) => ({
+    subjectKo: `[AI데이터센터 운영] 결과 통보 기한 경과: ${c.data.batchId} (${c.data.day})`,
+    subjectEn: `Results deadline missed: batch ${c.data.batchId}`,
+    ko: [
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 결과 통보 기한 ${c.data.dueOn}이(가) 지났으나 선정이 이루어지지 않았습니다 (V2 위반으로 기록됨).`,
+      ...(Number(c.data.missingTotal ?? 0) > 0 ? [missingSummary(c), ...missingLines(c)] : []),
+      '선정이 완료될 때까지 매일 안내합니다.',
+    ],
+    en: [`Batch ${c.data.batchId}: results were due ${c.data.dueOn} (V2) and the selection is not made; the breach is recorded. Repeated daily until done.`],
   }),
 } satisfies Record<string, Template>;

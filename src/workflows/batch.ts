@@ -1,4 +1,24 @@
-import type { IsoDate } from '../domain';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { BatchDeadlineKind, SelectionSummary } from '../activities/evaluation';
+import {
+  addDays,
+  AT_RISK_DAYS_BEFORE,
+  batchDeadlines,
+  endOfDayKst,
+  kstDateOf,
+  MS_PER_DAY,
+  startOfDayKst,
+  type IsoDate,
+} from '../domain';
 
 export interface BatchInput {
   callId: string;
@@ -8,10 +28,178 @@ export interface BatchInput {
   minEvaluators: number;
 }
 
+export type SelectionState =
+  | { state: 'NOT_STARTED' }
+  | { state: 'IN_PROGRESS'; by: string; startedAt: string }
+  | { state: 'DONE'; by: string; startedAt: string; doneAt: string; summary: SelectionSummary };
+
+export interface BatchState {
+  callId: string;
+  batchId: string;
+  cutoff: IsoDate;
+  minEvaluators: number;
+  /** V2: cutoff + 14 and cutoff + 21. */
+  reviewDue: IsoDate;
+  notificationDue: IsoDate;
+  /** Whether the last review check found every member with its I4 minimum. */
+  reviewComplete: boolean;
+  /** A deadline check found no member left in play (none joined, or all withdrew): nothing to keep. */
+  empty: boolean;
+  selection: SelectionState;
+  /** N: the deadline notices sent so far (kind and the day each stands for). */
+  notices: Array<{ kind: BatchDeadlineKind; day: IsoDate; missing: number }>;
+}
+
+export const batchStatusQuery = defineQuery<BatchState>('batchStatus');
+/** V5: the operator runs the batch's selection; refused (409) once it has begun or been made. */
+export const selectBatchUpdate = defineUpdate<SelectionSummary, [{ actor: string }]>('selectBatch');
+
+const { checkBatchDeadline, beginSelection } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+// Thousands of members: the activity heartbeats while it signals them, and resumes on retry.
+const { rankAndPublishBatch } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+});
+
+const now = () => Date.now(); // workflow time, deterministic
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /**
  * One evaluation batch (V2–V7), started by the call workflow when it closes the batch at
- * its cutoff: review due at cutoff + 14, results at cutoff + 21, selection as an Update.
+ * its cutoff. It keeps the batch's clock (N, V2): operators are warned 3 days before the
+ * review is due (cutoff + 14) with what is missing, escalated when it passes and every day
+ * after until every member has its I4 minimum of scores; the same for the results
+ * (cutoff + 21) until the selection is made. The selection is an Update: the ranking
+ * itself happens in an activity over the database, so history stays small for any size.
  */
-export async function batchWorkflow(input: BatchInput): Promise<void> {
-  void input;
+export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
+  const { reviewDue, notificationDue } = batchDeadlines(input.cutoff);
+  const state: BatchState = {
+    ...input,
+    reviewDue,
+    notificationDue,
+    reviewComplete: false,
+    empty: false,
+    selection: { state: 'NOT_STARTED' },
+    notices: [],
+  };
+
+  setHandler(batchStatusQuery, () => state);
+
+  setHandler(
+    selectBatchUpdate,
+    async ({ actor }: { actor: string }): Promise<SelectionSummary> => {
+      const startedAt = iso(now());
+      state.selection = { state: 'IN_PROGRESS', by: actor, startedAt };
+      try {
+        const begun = await beginSelection({ batchId: input.batchId, minEvaluators: input.minEvaluators, actor });
+        if (!begun.ok) {
+          const names = begun.short.map((s) => `${s.applicationId} (${s.evaluators}/${s.needed})`).join(', ');
+          throw ApplicationFailure.nonRetryable(
+            `I4: ${begun.shortTotal} application(s) lack scores from ${input.minEvaluators} evaluators: ${names}${begun.shortTotal > begun.short.length ? ', …' : ''}`,
+            'I4',
+            { short: begun.short, shortTotal: begun.shortTotal },
+          );
+        }
+        const summary = await rankAndPublishBatch({ callId: input.callId, batchId: input.batchId });
+        state.reviewComplete = true;
+        state.selection = { state: 'DONE', by: actor, startedAt, doneAt: iso(now()), summary };
+        return summary;
+      } catch (err) {
+        state.selection = { state: 'NOT_STARTED' };
+        throw err;
+      }
+    },
+    {
+      validator: (_req) => {
+        if (state.selection.state === 'DONE') {
+          throw new Error(`V5: the selection of batch ${input.batchId} was made at ${state.selection.doneAt}`);
+        }
+        if (state.selection.state === 'IN_PROGRESS') {
+          throw new Error(`V5: the selection of batch ${input.batchId} is in progress (since ${state.selection.startedAt})`);
+        }
+      },
+    },
+  );
+
+  // ---- the clock (V2, N): warnings at cutoff + 11 and + 18, escalations from the end of
+  // cutoff + 14 and + 21, daily, until the review is complete / the selection is made ----
+  const reviewWarnAt = startOfDayKst(addDays(reviewDue, -AT_RISK_DAYS_BEFORE));
+  const resultsWarnAt = startOfDayKst(addDays(notificationDue, -AT_RISK_DAYS_BEFORE));
+  let reviewWarned = false;
+  let resultsWarned = false;
+  let reviewOverdueAt = endOfDayKst(reviewDue) + 1; // T1: the day after the due day has begun
+  let resultsOverdueAt = endOfDayKst(notificationDue) + 1;
+
+  const check = async (kind: BatchDeadlineKind, day: IsoDate, dueOn: IsoDate) => {
+    const r = await checkBatchDeadline({ ...input, kind, day, dueOn });
+    if (r.notified) state.notices.push({ kind, day, missing: r.missing });
+    if (r.inPlay === 0) state.empty = true;
+    return r;
+  };
+
+  const done = () => state.selection.state === 'DONE' || (state.empty && state.selection.state === 'NOT_STARTED');
+  while (!done()) {
+    const events: Array<{ at: number; run: () => Promise<void> }> = [];
+    if (!state.reviewComplete) {
+      if (!reviewWarned) {
+        events.push({
+          at: reviewWarnAt,
+          run: async () => {
+            reviewWarned = true;
+            // Started late (past the due day): the escalation says it all.
+            if (now() >= reviewOverdueAt) return;
+            state.reviewComplete = (await check('REVIEW_AT_RISK', kstDateOf(reviewWarnAt), reviewDue)).complete;
+          },
+        });
+      } else {
+        events.push({
+          at: reviewOverdueAt,
+          run: async () => {
+            const r = await check('REVIEW_OVERDUE', kstDateOf(reviewOverdueAt), reviewDue);
+            state.reviewComplete = r.complete;
+            reviewOverdueAt += MS_PER_DAY;
+          },
+        });
+      }
+    }
+    if (!resultsWarned) {
+      events.push({
+        at: resultsWarnAt,
+        run: async () => {
+          resultsWarned = true;
+          if (now() >= resultsOverdueAt) return;
+          await check('RESULTS_AT_RISK', kstDateOf(resultsWarnAt), notificationDue);
+        },
+      });
+    } else {
+      events.push({
+        at: resultsOverdueAt,
+        run: async () => {
+          await check('RESULTS_OVERDUE', kstDateOf(resultsOverdueAt), notificationDue);
+          resultsOverdueAt += MS_PER_DAY;
+        },
+      });
+    }
+    events.sort((a, b) => a.at - b.at);
+    const next = events[0]!;
+    const wait = next.at - now();
+    // A selection that begins wakes the loop; while it runs, deadlines are not escalated
+    // (it either finishes, which ends the clock, or fails on I4 and the clock goes on).
+    if (wait > 0 && (await condition(() => state.selection.state !== 'NOT_STARTED', wait))) {
+      await condition(() => state.selection.state !== 'IN_PROGRESS');
+      continue;
+    }
+    if (state.selection.state === 'IN_PROGRESS') {
+      await condition(() => state.selection.state !== 'IN_PROGRESS');
+      continue;
+    }
+    await next.run();
+  }
+  await condition(allHandlersFinished);
+  return state;
 }
