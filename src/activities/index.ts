@@ -65,7 +65,7 @@ export function createActivities(deps: ActivityDeps) {
      * and that has no batch joins this one. Re-running it (a retry) finds the same members
      * and signals them again, which the application workflow treats as the same fact.
      */
-    async closeBatch(b: { callId: string; batchId: string; cutoff: IsoDate }): Promise<{ members: string[] }> {
+    async closeBatch(b: { callId: string; batchId: string; cutoff: IsoDate }): Promise<{ members: number; stillWaiting: number }> {
       const members = await sql.begin(async (tx) => {
         await tx`
           update applications set batch_id = ${b.batchId}
@@ -79,7 +79,10 @@ export function createActivities(deps: ActivityDeps) {
           .getHandle(applicationWorkflowId(b.callId, m.id))
           .signal(batchAssignedSignal, { batchId: b.batchId, cutoff: b.cutoff });
       }
-      return { members: members.map((m) => m.id) };
+      // Counts, not ids: a batch of thousands must not land in the call workflow's history.
+      const [{ n }] = await sql<Array<{ n: number }>>`
+        select count(*)::int as n from applications where call_id = ${b.callId} and batch_id is null and status = 'DOCUMENTS_COMPLETE'`;
+      return { members: members.length, stillWaiting: n };
     },
   };
 }

@@ -39,7 +39,8 @@ const today = (): IsoDate => kstDateOf(now());
 
 export interface CallWorkflowCarry {
   state: CallState;
-  waiting: string[];
+  /** Applications with complete documents and no batch yet (C2), as last counted. */
+  waiting: number;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     batches: [],
     open: true,
   };
-  const waiting = new Set<string>(carry?.waiting ?? []);
+  let waiting = carry?.waiting ?? 0;
   let changed = 0;
 
   setHandler(callStatusQuery, () => state);
@@ -103,8 +104,8 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     },
   );
 
-  setHandler(applicationWaitingSignal, ({ applicationId }) => {
-    waiting.add(applicationId);
+  setHandler(applicationWaitingSignal, () => {
+    waiting += 1;
     changed++;
   });
 
@@ -120,7 +121,7 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     await due.run();
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof callWorkflow>(input, { state, waiting: [...waiting] });
+      await continueAsNew<typeof callWorkflow>(input, { state, waiting });
     }
   }
   await condition(allHandlersFinished);
@@ -140,7 +141,7 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
       });
     }
     const quarterEnd = lastDayOfQuarter(today());
-    if (waiting.size > 0 && compareDates(quarterEnd, state.supportEndsOn) <= 0) {
+    if (waiting > 0 && compareDates(quarterEnd, state.supportEndsOn) <= 0) {
       // C2: a quarter that would end with applications waiting and no cutoff gets its last day.
       const hasCutoff = state.batches.some((b) => quarterOf(b.cutoff) === quarterOf(quarterEnd));
       if (!hasCutoff) {
@@ -167,10 +168,10 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
   async function close(batch: CallState['batches'][number]) {
     // V2: members are those accepted as complete on or before the cutoff; the activity
     // decides from the database (no unbounded lists in history) and signals each member.
-    const { members } = await closeBatch({ callId: state.callId, batchId: batch.batchId, cutoff: batch.cutoff });
+    const { members, stillWaiting } = await closeBatch({ callId: state.callId, batchId: batch.batchId, cutoff: batch.cutoff });
     batch.closed = true;
-    batch.members = members.length;
-    for (const id of members) waiting.delete(id);
+    batch.members = members;
+    waiting = stillWaiting; // the database's count replaces the signals' tally
     // The batch's own workflow keeps its review and notification clock (V2) and runs the
     // selection; it outlives this one if the call continues as new.
     await startChild(batchWorkflow, {
