@@ -52,8 +52,13 @@ export function operationPhase(ctx: ApplicationContext) {
     await ctx.transition('ALLOCATED', 'ALLOCATED', { ...state.allocation, actor: req.actor });
     await ctx.notify('ALLOCATED', { ...state.allocation });
 
-    // The support period runs until the call's support end (O1).
-    await condition(() => ctx.withdrawal !== undefined, Math.max(0, supportEndAt - now()));
+    // The support period runs until the call's support end (O1), or an earlier end.
+    await condition(() => ctx.withdrawal !== undefined || ctx.supportEndRequest !== undefined, Math.max(0, supportEndAt - now()));
+    if (ctx.supportEndRequest) {
+      // R5: the close-out reclaims the resources of a report missed while they are held.
+      const { endedOn, reason, detail } = ctx.supportEndRequest;
+      return { endedOn, recordedOn: today(), reason, detail };
+    }
     const endedOn = ctx.withdrawal && compareDates(today(), input.supportEndsOn) <= 0 ? today() : input.supportEndsOn;
     return {
       endedOn,
