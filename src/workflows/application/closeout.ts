@@ -51,10 +51,18 @@ interface Event {
  */
 export function closeOutPhase(ctx: ApplicationContext) {
   const { state, input } = ctx;
+  // Getters, so the query and the mirror never show due dates or openness older than the
+  // status beside them (the due dates move with an early end, T2).
   const view: CloseOutView = {
-    reportDue: state.deadlines.reportDue,
-    dataSharingDue: state.deadlines.dataSharingDue,
-    open: false,
+    get reportDue() {
+      return state.deadlines.reportDue;
+    },
+    get dataSharingDue() {
+      return state.deadlines.dataSharingDue;
+    },
+    get open() {
+      return isOpen();
+    },
     report: { status: 'DUE', returns: [] },
     dataSharing: { status: 'DUE', returns: [] },
   };
@@ -99,9 +107,6 @@ export function closeOutPhase(ctx: ApplicationContext) {
 
   /** Mirrors the close-out into its row (operators' overdue listing); the timeline only when final. */
   async function persist(final = false) {
-    view.reportDue = state.deadlines.reportDue;
-    view.dataSharingDue = state.deadlines.dataSharingDue;
-    view.open = isOpen();
     changed++;
     await activities.recordCloseOut({
       applicationId: input.applicationId,

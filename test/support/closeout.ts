@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { AcceleratorType } from '../../src/domain';
+import type { TestApp } from './app';
+import { FILES } from './fixtures';
+import { applicationView, eventually, giveSelectionResult, submitAndAccept } from './lifecycle';
+
+/**
+ * Draft → documents → accepted → (SETUP SHORTCUT to SELECTED, see giveSelectionResult) →
+ * allocated through POST /applications/:id/allocation: the start of every close-out test.
+ */
+export async function allocatedApplication(
+  app: TestApp,
+  callId: string,
+  opts: { type?: AcceleratorType; units?: number; practitionerEmail?: string; businessRegistrationNumber?: string } = {},
+) {
+  const type = opts.type ?? 'H100';
+  const units = opts.units ?? 1;
+  const resource = type === 'BOW' ? { pool: 'SHARED' as const, type, units, os: undefined } : { pool: 'DEDICATED' as const, type, units };
+  const a = await submitAndAccept(app, callId, {
+    resource,
+    practitionerEmail: opts.practitionerEmail,
+    ...(opts.businessRegistrationNumber ? { organisation: { businessRegistrationNumber: opts.businessRegistrationNumber } } : {}),
+  });
+  await giveSelectionResult(app, a, { outcome: 'SELECTED', type, units });
+  // The allocation route reads the row, which the workflow mirrors a moment after its query shows SELECTED.
+  await eventually(() => app.sql`select status from applications where id = ${a.id}`, (r) => r[0]?.status === 'SELECTED');
+  const res = await app.api.post(`/applications/${a.id}/allocation`, { servers: type === 'BOW' ? undefined : ['gpu-01'] }, app.operatorKey);
+  if (res.status !== 201) throw new Error(`allocation: ${res.status} ${JSON.stringify(res.body)}`);
+  await eventually(() => applicationView(app, a.id), (v) => v.status === 'ALLOCATED' && v.closeOut !== null);
+  return a;
+}
+
+export const validReport = (evidence: string[] = ['paper.pdf']) => ({
+  summary: '한국어 STT 모델을 학습하여 CER 7.8%를 달성했다.',
+  outcomes: [
+    { category: 'TRAINED_MODEL', count: 1, details: 'conformer-large-ko' },
+    { category: 'PAPER', count: 2 },
+  ],
+  evidence,
+});
+
+export const validSharing = () => ({
+  registrationType: 'PLANNED_DATA',
+  dataName: '상담 음성 말뭉치 (비식별)',
+  portalReference: 'AIDC-DATA-2026-0042',
+  sharingTerms: ['FREE', 'PUBLIC_RESEARCH_ONLY'],
+});
+
+/** Uploads one evidence file and hands in the report and the data sharing. */
+export async function handInBoth(app: TestApp, a: { id: string; token: string }) {
+  const up = await app.api.put(`/applications/${a.id}/evidence/paper.pdf`, FILES.pdf, a.token);
+  if (up.status !== 201) throw new Error(`evidence: ${up.status} ${JSON.stringify(up.body)}`);
+  const report = await app.api.post(`/applications/${a.id}/result-report`, validReport(), a.token);
+  if (report.status !== 200) throw new Error(`report: ${report.status} ${JSON.stringify(report.body)}`);
+  const sharing = await app.api.post(`/applications/${a.id}/data-sharing`, validSharing(), a.token);
+  if (sharing.status !== 200) throw new Error(`sharing: ${sharing.status} ${JSON.stringify(sharing.body)}`);
+}
+
+export const HISTORY_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'histories');
+
+/**
+ * Replay fixtures (docs/PATCHING.md): with AIDC_RECORD_HISTORIES=1 a test saves the history
+ * of a workflow it drove to the end into test/fixtures/histories/<name>.json, which
+ * test/replay.test.ts replays against the current workflow code.
+ */
+export async function saveHistory(app: TestApp, workflowId: string, name: string) {
+  if (!process.env.AIDC_RECORD_HISTORIES) return;
+  const history = await app.client.workflow.getHandle(workflowId).fetchHistory();
+  const file = path.join(HISTORY_DIR, `${name}.json`);
+  writeFileSync(file, `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(history)}}\n`);
+}
