@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import type { AcceleratorType } from '../../src/domain';
 import type { TestApp } from './app';
 import { FILES } from './fixtures';
@@ -60,6 +60,23 @@ export async function handInBoth(app: TestApp, a: { id: string; token: string })
 
 export const HISTORY_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'histories');
 
+const History = temporal.api.history.v1.History;
+/** protobufjs's own object form (64-bit ints and bytes as strings, enums by name): plain JSON. */
+const JSON_FORM = { longs: String, enums: String, bytes: String } as const;
+
+/**
+ * A history as a JSON fixture. Not the SDK's historyToJSON: with the protobufjs copies
+ * installed here it throws ("type must be a Type"), so the proto package's own
+ * toObject/fromObject make the round trip.
+ */
+export const historyToFixture = (workflowId: string, history: unknown) =>
+  JSON.stringify({ workflowId, format: 'protobufjs-object', history: History.toObject(History.fromObject(history as object), JSON_FORM) });
+
+export function historyFromFixture(json: string): { workflowId: string; history: temporal.api.history.v1.History } {
+  const parsed = JSON.parse(json) as { workflowId: string; history: object };
+  return { workflowId: parsed.workflowId, history: History.fromObject(parsed.history) };
+}
+
 /**
  * Replay fixtures (docs/PATCHING.md): with AIDC_RECORD_HISTORIES=1 a test saves the history
  * of a workflow it drove to the end into test/fixtures/histories/<name>.json, which
@@ -68,6 +85,5 @@ export const HISTORY_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'fi
 export async function saveHistory(app: TestApp, workflowId: string, name: string) {
   if (!process.env.AIDC_RECORD_HISTORIES) return;
   const history = await app.client.workflow.getHandle(workflowId).fetchHistory();
-  const file = path.join(HISTORY_DIR, `${name}.json`);
-  writeFileSync(file, `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(history)}}\n`);
+  writeFileSync(path.join(HISTORY_DIR, `${name}.json`), `${historyToFixture(workflowId, history)}\n`);
 }
