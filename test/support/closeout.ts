@@ -32,6 +32,16 @@ export async function allocatedApplication(
   return a;
 }
 
+/**
+ * Waits until a workflow is closed and answers its status. Not handle.result(): under time
+ * skipping that unlocks the server's clock, which then runs through every timer there is.
+ */
+export async function closedStatus(app: TestApp, workflowId: string): Promise<string> {
+  const handle = app.client.workflow.getHandle(workflowId);
+  const d = await eventually(() => handle.describe(), (x) => x.status.name !== 'RUNNING');
+  return d.status.name;
+}
+
 export const validReport = (evidence: string[] = ['paper.pdf']) => ({
   summary: '한국어 STT 모델을 학습하여 CER 7.8%를 달성했다.',
   outcomes: [

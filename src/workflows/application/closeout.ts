@@ -340,8 +340,12 @@ export function closeOutPhase(ctx: ApplicationContext) {
   async function run(end: SupportEnd): Promise<void> {
     watch();
     await exclusive(async () => {
-      ctx.facts.endedOn = end.endedOn;
-      ctx.facts.endRecordedOn = end.recordedOn;
+      // The call's scheduled end was known from allocation on (R1: a 31 December end stays
+      // due on 30 November); only an earlier end moves the due dates (Q2, withdrawal, I3).
+      if (end.reason !== 'SUPPORT_END' || end.endedOn !== input.supportEndsOn) {
+        ctx.facts.endedOn = end.endedOn;
+        ctx.facts.endRecordedOn = end.recordedOn;
+      }
       state.supportEnd = end;
       await ctx.transition('CLOSE_OUT', 'SUPPORT_ENDED', { ...end });
       await persist();
