@@ -16,11 +16,7 @@ export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
 
-  return {
-    ...evaluationActivities(deps),
-    ...operationActivities(deps),
-    ...closeOutActivities(deps),
-
+  return disjoint(evaluationActivities(deps), operationActivities(deps), closeOutActivities(deps), {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 
@@ -84,7 +80,24 @@ export function createActivities(deps: ActivityDeps) {
         select count(*)::int as n from applications where call_id = ${b.callId} and batch_id is null and status = 'DOCUMENTS_COMPLETE'`;
       return { members: members.length, stillWaiting: n };
     },
-  };
+  });
+}
+
+type Merge<T extends object[]> = T extends [infer H, ...infer R extends object[]] ? H & Merge<R> : unknown;
+
+/**
+ * The phases' activities share one namespace on the task queue: a name written twice would
+ * silently replace the other, so the worker refuses to start instead.
+ */
+function disjoint<T extends object[]>(...parts: T): Merge<T> {
+  const merged: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [name, fn] of Object.entries(part)) {
+      if (name in merged) throw new Error(`activity ${name} is defined twice`);
+      merged[name] = fn;
+    }
+  }
+  return merged as Merge<T>;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -169,19 +169,6 @@ export function operationActivities(deps: ActivityDeps) {
                 where id = ${e.applicationId}`;
     },
 
-    /** Q3/E5: misuse restricts the organisation (its registration number) until an operator lifts it. */
-    async restrictOrganisation(r: { applicationId: string; rule: 'Q3'; reason: string }): Promise<{ brn: string }> {
-      const [row] = await sql<Array<{ brn: string }>>`
-        insert into organisation_restrictions (brn, rule, reason, application_id)
-        select a.brn, ${r.rule}, ${r.reason}, a.id from applications a
-        where a.id = ${r.applicationId}
-          and not exists (select 1 from organisation_restrictions o where o.application_id = a.id and o.rule = ${r.rule})
-        returning brn`;
-      if (row) return row;
-      const [existing] = await sql<Array<{ brn: string }>>`select brn from applications where id = ${r.applicationId}`;
-      return { brn: existing!.brn };
-    },
-
     /**
      * V7: capacity of `type` was freed: the first waitlisted application of that type in the
      * call (selection rank order) that now fits. `exceptApplicationId` is the application

@@ -6,6 +6,7 @@ import {
   isoMonthSchema,
   isValidBusinessRegistrationNumber,
   isCallId,
+  isSurveyDay,
   ORGANISATION_TYPES,
   OUTCOME_CATEGORIES,
   RULE_IDS,
@@ -47,7 +48,7 @@ export const createCallSchema = z
     capacity: capacitySchema,
     settings: callSettingsSchema.default({ supplementDays: 7, minEvaluators: 5, utilisationNonePercent: 1, utilisationLowPercent: 20 }),
     cutoffs: z.array(isoDateSchema).max(50).default([]).describe('initial batch cutoffs (C2)'),
-    surveyOn: z.string().regex(/^\d{2}-\d{2}$/, 'MM-DD').optional().describe('R6: yearly survey day'),
+    surveyOn: z.string().refine(isSurveyDay, "R6: a day of the year 'MM-DD'").optional().describe('R6: yearly survey day (default: a month before the support end)'),
   })
   .superRefine((c, ctx) => {
     if (c.supportEndsOn <= c.announcedOn) {

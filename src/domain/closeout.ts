@@ -8,7 +8,7 @@
  * I3: a December end whose 30 November has already passed when the end is recorded (an
  *     early end in December) gets 14 days after the end.
  */
-import { addDays, addMonthsClamped, compareDates, IsoDate } from './dates';
+import { addDays, addMonthsClamped, compareDates, IsoDate, lastDayOfMonth } from './dates';
 
 /** I3: days given after a December end recorded after its 30 November. */
 export const DECEMBER_LATE_RECORD_DAYS = 14;
@@ -38,3 +38,43 @@ export function closeOutDueDate(supportEnd: IsoDate, recordedOn: IsoDate): IsoDa
 export const reportDueDate = closeOutDueDate;
 /** R2: data sharing is due on the same rule as the report. */
 export const dataSharingDueDate = closeOutDueDate;
+
+/**
+ * R6: the yearly survey day of a call is written 'MM-DD' (calls.survey_on). Any day of the
+ * calendar is allowed; 29 February falls on 28 February in other years (T1's clamping).
+ */
+export function isSurveyDay(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{2}-\d{2}$/.test(value)) return false;
+  const month = Number(value.slice(0, 2));
+  const day = Number(value.slice(3, 5));
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 ? 29 : [4, 6, 9, 11].includes(month) ? 30 : 31);
+}
+
+/** R6: the survey day of `year`, 29 February clamped to the 28th in a common year. */
+export function surveyDateIn(year: number, surveyOn: string): IsoDate {
+  if (!isSurveyDay(surveyOn)) throw new RangeError(`R6: not a survey day 'MM-DD': ${JSON.stringify(surveyOn)}`);
+  const first = `${String(year).padStart(4, '0')}-${surveyOn.slice(0, 2)}-01`;
+  return addDays(first, Math.min(Number(surveyOn.slice(3, 5)), Number(lastDayOfMonth(first).slice(8, 10))) - 1);
+}
+
+/**
+ * R6: the first survey date on or after `from` and not after `until` (the call's support
+ * end: there are no users to ask afterwards), or null.
+ */
+export function nextSurveyDate(surveyOn: string, from: IsoDate, until: IsoDate): IsoDate | null {
+  const year = Number(from.slice(0, 4));
+  for (const y of [year, year + 1]) {
+    const d = surveyDateIn(y, surveyOn);
+    if (compareDates(d, from) >= 0) return compareDates(d, until) <= 0 ? d : null;
+  }
+  return null;
+}
+
+/**
+ * R6 (a call created without a survey day): one month before the support end, so every
+ * call asks its users at least once while they still use the machines.
+ */
+export function defaultSurveyDay(supportEnd: IsoDate): string {
+  return addMonthsClamped(supportEnd, -1).slice(5);
+}

@@ -129,6 +129,12 @@ export interface ApplicationFacts {
   endRecordedOn?: IsoDate | null;
   /** I5: the due date of an open supplement request, passed through. */
   supplementDue?: IsoDate | null;
+  /**
+   * R5: the due date a reclaim for a missing report enforced. That reclaim ends support
+   * early, but the report and data sharing stay due on the day that was missed instead of
+   * getting a new month from the reclaim (which would reward the missing report).
+   */
+  closeOutDue?: IsoDate | null;
   pool: Pool;
   today: IsoDate;
 }
@@ -170,7 +176,7 @@ export function applicationDeadlines(facts: ApplicationFacts): ApplicationDeadli
   const { today, pool } = facts;
   const end = facts.endedOn ?? facts.supportEnd;
   const recordedOn = facts.endedOn ? (facts.endRecordedOn ?? facts.endedOn) : (facts.allocatedOn ?? today);
-  const due = closeOutDueDate(end, recordedOn);
+  const due = facts.closeOutDue ?? closeOutDueDate(end, recordedOn);
   const out: ApplicationDeadlines = { supportEnd: end, reportDue: due, dataSharingDue: due };
 
   if (facts.supplementDue) out.supplementDue = facts.supplementDue;

@@ -2,3 +2,4 @@
 export { applicationWorkflow } from './application/index';
 export { batchWorkflow } from './batch';
 export { callWorkflow } from './call';
+export { surveyWorkflow } from './survey';

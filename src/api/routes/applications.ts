@@ -71,6 +71,7 @@ interface ApplicationRow {
   documents_accepted_on: string | null;
   batch_id: string | null;
   deadlines: Record<string, string>;
+  timeline: ApplicationState['timeline'] | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -147,7 +148,10 @@ export function applicationRoutes(deps: ApiDeps) {
       batch: state?.batch ?? null,
       documents,
       missingDocuments: EDITABLE.includes(state?.status ?? app.status) ? await missingFor(app) : [],
-      timeline: state?.timeline ?? [],
+      supportEnd: state?.supportEnd ?? null,
+      closeOut: state?.closeOut ?? null,
+      // The final timeline is kept in the row (close-out), for when the workflow cannot be asked.
+      timeline: state?.timeline ?? app.timeline ?? [],
       content: actor.kind === 'APPLICANT' || actor.kind === 'OPERATOR' ? app.content : undefined,
     };
   }

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { callWorkflowId, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
+import { callWorkflowId, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
 import { callWorkflow } from '../../workflows/call';
+import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
 import { CallIdAttr } from '../../workflows/search-attributes';
 import { audit, type ApiDeps } from '../context';
@@ -50,10 +51,12 @@ export function callRoutes(deps: ApiDeps) {
       access: ['OPERATOR'],
       body: createCallSchema,
       handler: async ({ body, actor, res }) => {
+        // R6: every call surveys its users once a year; without a day given, a month before the support end.
+        const surveyOn = body.surveyOn ?? defaultSurveyDay(body.supportEndsOn);
         const inserted = await sql<CallRow[]>`
           insert into calls (id, title, announced_on, closes_on, support_ends_on, capacity, settings, survey_on)
           values (${body.id}, ${body.title}, ${body.announcedOn}, ${body.closesOn ?? null}, ${body.supportEndsOn},
-                  ${sql.json(body.capacity)}, ${sql.json(body.settings)}, ${body.surveyOn ?? null})
+                  ${sql.json(body.capacity)}, ${sql.json(body.settings)}, ${surveyOn})
           on conflict (id) do nothing returning *`;
         if (!inserted[0]) throw conflict(`call ${body.id} exists`);
         try {
@@ -68,6 +71,16 @@ export function callRoutes(deps: ApiDeps) {
             await sql`delete from calls where id = ${body.id}`;
             throw err;
           }
+        }
+        try {
+          await client.workflow.start(surveyWorkflow, {
+            workflowId: surveyWorkflowId(body.id),
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            args: [{ callId: body.id, surveyOn, supportEndsOn: body.supportEndsOn }],
+            ...(deps.searchAttributes ? { typedSearchAttributes: [{ key: CallIdAttr, value: body.id }] } : {}),
+          });
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
         for (const cutoff of body.cutoffs) {
           await handle(body.id).executeUpdate(addBatchUpdate, { args: [{ cutoff, actor: `operator:${(actor as { id: string }).id}` }] });

@@ -35,6 +35,12 @@ export interface ApplicationContext {
   facts: LifecycleFacts;
   /** Set by the withdraw Update; every phase's waits also wake on it. */
   withdrawal?: { reason?: string };
+  /**
+   * Set when another phase ends the support period early (R5: the close-out reclaims the
+   * resources of a report missed while they are still held). The operation phase's waits
+   * wake on it and return a SupportEnd { reason: 'RECLAIMED', endedOn, detail }.
+   */
+  supportEndRequest?: { endedOn: IsoDate; reason: 'RECLAIMED'; detail: string };
   record(event: string, detail?: Record<string, unknown>): Promise<void>;
   transition(status: ApplicationStatus, event: string, detail?: Record<string, unknown>): Promise<void>;
   /** N: a notice to the practitioner (PI in copy); `discriminator` makes repeated notices distinct keys. */

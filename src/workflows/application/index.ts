@@ -35,11 +35,17 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   const complete = await intake.run();
   const outcome = complete && (await evaluation.run());
+  // T2/R1: the close-out's due dates, reminders and R5 follow the application from allocation
+  // on (a 31 December end is due on 30 November, while the machines are still in use).
+  if (outcome) closeOut.watch();
   const end = outcome && (await operation.run(outcome));
   if (end) {
     // Withdrawal after allocation ends support like a reclaim, without restriction (Q2).
     await closeOut.run(end);
-  } else if (ctx.withdrawal) {
+  } else {
+    closeOut.stop();
+  }
+  if (!end && ctx.withdrawal) {
     await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason: ctx.withdrawal.reason });
     await ctx.notify('WITHDRAWN');
   }

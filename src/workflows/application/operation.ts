@@ -274,7 +274,12 @@ export function operationPhase(ctx: ApplicationContext) {
       const end: SupportEnd = { endedOn, recordedOn: endedOn, reason: 'RECLAIMED', detail: `${req.reason}: ${req.text}` };
       allocation.reclaim = { reason: req.reason, text: req.text, on: endedOn, restricted };
       if (restricted) {
-        await activities.restrictOrganisation({ applicationId: input.applicationId, rule: 'Q3', reason: `${req.reason}: ${req.text}` });
+        await activities.restrictOrganisation({
+          key: `${input.applicationId}:Q3`,
+          applicationId: input.applicationId,
+          rule: 'Q3',
+          reason: `${req.reason}: ${req.text}`,
+        });
       }
       await endSupport(end, 'RECLAIMED', { reason: req.reason, text: req.text, restricted, actor: req.actor, reviewDate });
       await ctx.notify('RECLAIMED', { reason: req.reason, text: req.text, endedOn, restricted, reviewDate });
@@ -424,11 +429,25 @@ export function operationPhase(ctx: ApplicationContext) {
         if (openReview) wakes.push(endOfDayKst(openReview.dueOn));
       }
       await waitUntil(
-        () => open(reclaiming) || ctx.withdrawal !== undefined || open(deciding) || (!setupEnd && open(settingUp)),
+        () =>
+          open(reclaiming) ||
+          ctx.withdrawal !== undefined ||
+          ctx.supportEndRequest !== undefined ||
+          open(deciding) ||
+          (!setupEnd && open(settingUp)),
         Math.min(...wakes),
       );
 
       if (open(reclaiming)) return reclaim(reclaiming.req);
+      if (ctx.supportEndRequest) {
+        // R5: the close-out reclaims what is still held when the report is missed; it has
+        // already restricted the organisation and told the applicant.
+        const { endedOn, reason, detail } = ctx.supportEndRequest;
+        const end: SupportEnd = { endedOn, recordedOn: today(), reason, detail };
+        await endSupport(end, 'RECLAIMED', { rule: 'R5', detail });
+        await offerFreedCapacity('RECLAIMED', allocation.resource.type, input.applicationId);
+        return end;
+      }
       if (ctx.withdrawal) {
         // Withdrawal after allocation ends support like a reclaim, without restriction (Q2).
         const endedOn = compareDates(today(), input.supportEndsOn) <= 0 ? today() : input.supportEndsOn;
