@@ -75,6 +75,9 @@ export interface CaughtMail {
   text: string;
   html: string;
   headers?: Record<string, string | string[]>;
+  /** The service's notice kind and outbox key (N), from its X-AIDC-Notice-* headers. */
+  kind?: string;
+  noticeKey?: string;
   time: string;
 }
 
@@ -116,7 +119,14 @@ export async function listMail(webUrl: string): Promise<CaughtMail[]> {
     text: m.text ?? '',
     html: m.html ?? '',
     headers: m.headers,
+    kind: header(m.headers, 'x-aidc-notice-kind'),
+    noticeKey: header(m.headers, 'x-aidc-notice-key'),
   }));
+}
+
+function header(headers: RawMail['headers'], name: string): string | undefined {
+  const entry = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+  return Array.isArray(entry) ? entry[0] : entry;
 }
 
 /** Deletes every e-mail in the inbox. */

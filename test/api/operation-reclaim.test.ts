@@ -155,12 +155,13 @@ test('N: every e-mail of these reclaims and withdrawals went out exactly once (c
   const base = { RECEIPT: 1, BATCH_ASSIGNED: 1, RESULT_SELECTED: 1, ALLOCATED: 1 };
   const waitlisted = { RECEIPT: 1, BATCH_ASSIGNED: 1, RESULT_WAITLISTED: 1 };
   const expected: Record<keyof typeof a, Record<string, number>> = {
-    R1: { ...base, RECLAIMED: 1 },
+    // R1: every early end also starts the close-out (end of support with both due dates).
+    R1: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
     W1: { ...waitlisted, ALLOCATED: 1 },
     W2: waitlisted,
-    S1: { ...base, RECLAIMED: 1 },
-    S2: { ...base, RECLAIMED: 1 },
-    S3: { ...base, WITHDRAWN: 1 },
+    S1: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
+    S2: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
+    S3: { ...base, WITHDRAWN: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
     WB: { ...waitlisted, ALLOCATED: 1 },
     T1: { RECEIPT: 1, BATCH_ASSIGNED: 1, RESULT_SELECTED: 1, WITHDRAWN: 1 },
     WT: { ...waitlisted, ALLOCATED: 1 },

@@ -225,7 +225,7 @@ test('N: every e-mail of the quarter went out exactly once (counted per kind, no
     QA: { ...base, UTILISATION_WARNING: 2, QUARTERLY_DECISION: 1 },
     QB: { ...base, QUARTERLY_DECISION: 1 },
     QC: { ...base, QUARTERLY_DECISION: 1 },
-    QD: { ...base, UTILISATION_WARNING: 1, RECLAIMED: 1 },
+    QD: { ...base, UTILISATION_WARNING: 1, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1 }, // R1: the reclaim starts the close-out
     QE: { ...base, QUARTERLY_DECISION: 1 },
     QF: { ...base, QUARTERLY_DECISION: 1 },
     QG: base,

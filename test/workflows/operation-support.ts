@@ -97,7 +97,7 @@ const KINDS: Array<[string, RegExp]> = [
 export function kindCounts(mails: CaughtMail[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of mails) {
-    const kind = KINDS.find(([, re]) => re.test(m.subject))?.[0] ?? `unknown: ${m.subject}`;
+    const kind = m.kind ?? KINDS.find(([, re]) => re.test(m.subject))?.[0] ?? `unknown: ${m.subject}`;
     out[kind] = (out[kind] ?? 0) + 1;
   }
   return out;
