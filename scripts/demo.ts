@@ -21,7 +21,7 @@ import { ensureTestServer } from './tools';
  * project that passes but finds no capacity (V7). Prints each application's timeline, its
  * deadlines (T2) and the e-mails everyone received.
  */
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
