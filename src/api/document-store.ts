@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Response } from 'express';
 
 /**
  * A4 documents are stored by content hash in a local folder (DOCUMENT_STORE_DIR): the same
@@ -21,5 +22,10 @@ export function documentStore(root: string) {
       return sha256;
     },
     get: (sha256: string) => readFile(pathOf(sha256)),
+    /** S3: a stored file as a download under its own name (callers have checked who may read it). */
+    async send(res: Response, sha256: string, filename: string) {
+      res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`);
+      res.type('application/octet-stream').send(await readFile(pathOf(sha256)));
+    },
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeArgs } from '../workflows/search-attributes';
 import { assertPortFree } from './ports';
-import { pidAlive, waitForExit } from './processes';
+import { pidAlive, tail, waitForExit } from './processes';
 
 /**
  * The Temporal dev server (`temporal server start-dev`, one process with SQLite
@@ -42,22 +42,6 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-function tail(file: string, bytes = 3000): string {
-  try {
-    const size = statSync(file).size;
-    const fd = openSync(file, 'r');
-    try {
-      const start = Math.max(0, size - bytes);
-      const buf = Buffer.alloc(size - start);
-      readSync(fd, buf, 0, buf.length, start);
-      return buf.toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
-}
 
 /** A dev server on the same database left running by an earlier process that died. */
 async function stopLeftover(pidFile: string): Promise<void> {

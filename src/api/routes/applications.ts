@@ -283,8 +283,7 @@ export function applicationRoutes(deps: ApiDeps) {
         const [doc] = await sql<Array<{ sha256: string; filename: string }>>`
           select sha256, filename from documents where application_id = ${app.id} and type = ${params.type}`;
         if (!doc) throw notFound(`document ${params.type}`);
-        res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
-        res.type('application/octet-stream').send(await store.get(doc.sha256));
+        await store.send(res, doc.sha256, doc.filename);
       },
     }),
 

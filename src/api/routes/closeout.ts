@@ -201,8 +201,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
         const [file] = await sql<Array<{ sha256: string }>>`
           select sha256 from closeout_evidence where application_id = ${app.id} and name = ${params.name}`;
         if (!file) throw notFound(`evidence ${params.name}`);
-        res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(params.name)}`);
-        res.type('application/octet-stream').send(await store.get(file.sha256));
+        await store.send(res, file.sha256, params.name);
       },
     }),
 

@@ -339,10 +339,8 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
         const [doc] = await sql<Array<{ sha256: string; filename: string }>>`
           select sha256, filename from documents where application_id = ${app.id} and type = ${params.type}`;
         if (!doc) throw notFound(`document ${params.type} of application ${app.id}`);
-        const bytes = await store.get(doc.sha256);
         await audit(sql, actor, 'evaluation.document.read', `application:${app.id}`, { batchId: batch.id, type: params.type });
-        res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
-        res.type('application/octet-stream').send(bytes);
+        await store.send(res, doc.sha256, doc.filename);
       },
     }),
 
