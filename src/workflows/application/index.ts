@@ -48,6 +48,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   if (!end && ctx.withdrawal) {
     await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason: ctx.withdrawal.reason });
     await ctx.notify('WITHDRAWN');
+  } else if (outcome && !end) {
+    // V7/O1: the support period ran out before capacity freed (or before an allocation):
+    // the status stays what it was, and the timeline says why the process ended.
+    await ctx.record('SUPPORT_PERIOD_OVER_UNALLOCATED', { status: ctx.state.status });
   }
   return ctx.state;
 }
