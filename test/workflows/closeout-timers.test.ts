@@ -89,7 +89,7 @@ test(`T2/R1: from allocation the API shows the due dates of ends on 31 January (
     oct: [`${Z}-10-31`, `${Z}-11-30`],
     a: [`${Z}-12-31`, `${Z}-11-30`],
   };
-  const { allocation } = (await app.api.get(`/applications/${apps.a.id}/allocation`, app.operatorKey)).body;
+  const { allocation } = (await app.api.get(`/applications/${apps.a.id}/operation`, app.operatorKey)).body;
   setupEnd = (await view(apps.a)).deadlines.setupEnd;
   expect(dayNumber(setupEnd) - dayNumber(allocation.allocatedOn)).toBe(14); // O2: 14 days of setup
   for (const [k, [end, due]] of Object.entries(expected)) {
