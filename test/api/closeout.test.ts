@@ -4,6 +4,7 @@ import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { allocatedApplication, handInBoth, validReport, validSharing } from '../support/closeout';
 import { draftBody, FILES, uniqueBrn } from '../support/fixtures';
 import { applicationView, createCall, eventually } from '../support/lifecycle';
+import { kindCounts } from '../workflows/operation-support';
 
 /**
  * Issue 6 through the HTTP API against the dev server, a real PostgreSQL and a real SMTP
@@ -177,14 +178,23 @@ test('R1/R2/N: operators return with a reason (applicant told, hands in again) a
   const audits = await app.sql`select action from audit_log where subject = ${`application:${a.id}`} and action like 'close-out.%' order by id`;
   expect(audits.map((r) => r.action)).toEqual(['close-out.report.return', 'close-out.report.accept', 'close-out.data-sharing.accept']);
 
-  // receipt, batch, result, allocation (earlier phases), then the close-out's four.
-  const mails = await app.waitForMail(a.email, 8);
+  // N: receipt, batch, result, allocation (earlier phases); the withdrawal after allocation is
+  // confirmed by the operation phase (WITHDRAWN) and starts the close-out (end of support with
+  // both due dates); then the return, the report's acceptance and the completion. The data
+  // sharing's acceptance completes the close-out, so the completion notice announces it.
+  const mails = await app.waitForMail(a.email, 9);
   await new Promise((r) => setTimeout(r, 500));
-  expect(await app.mailTo(a.email)).toHaveLength(8);
-  const s = mails.map((m) => m.subject);
-  for (const kind of ['지원 종료 및 결과보고 안내', '결과보고서 (증빙자료 포함) 보완 요청', '결과보고서 (증빙자료 포함) 승인', '결과보고 완료 안내']) {
-    expect(s.filter((x) => x.includes(kind))).toHaveLength(1);
-  }
+  expect(kindCounts(await app.mailTo(a.email))).toEqual({
+    RECEIPT: 1,
+    BATCH_ASSIGNED: 1,
+    RESULT_SELECTED: 1,
+    ALLOCATED: 1,
+    WITHDRAWN: 1,
+    CLOSE_OUT_SUPPORT_ENDED: 1,
+    CLOSE_OUT_RETURNED: 1,
+    CLOSE_OUT_ACCEPTED: 1,
+    CLOSE_OUT_COMPLETED: 1,
+  });
   const ended = mails.find((m) => m.subject.includes('지원 종료'))!;
   expect(ended.text).toContain(`결과보고서(증빙자료 포함) 제출 기한: ${due}`);
   expect(ended.text).toContain(`데이터 공유(데이터 포털 등록) 기한: ${due}`);

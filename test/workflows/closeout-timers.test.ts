@@ -6,6 +6,7 @@ import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { allocatedApplication, closedStatus, handInBoth, saveHistory, validReport, validSharing } from '../support/closeout';
 import { COMPANY_DOCUMENTS, draftBody, FILES } from '../support/fixtures';
 import { applicationView, createCall, eventually, giveSelectionResult, submitAndAccept } from '../support/lifecycle';
+import { kindCounts } from './operation-support';
 
 /**
  * The close-out's clock on the time-skipping server, as one story from allocation in year Y
@@ -21,6 +22,23 @@ const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 type App = { id: string; token: string; email: string; callId: string };
 const apps: Record<string, App> = {};
 const calls: Record<string, string> = {};
+/** O2: the setup end of the December call's allocations (all made on the first day, in year Y). */
+let setupEnd: IsoDate;
+
+const DAY = 86_400_000;
+const dayNumber = (d: IsoDate) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / DAY;
+/** I2, by hand: Y's review dates that come at least 30 days after the setup end (Z has all three). */
+const reviewsInY = () => [`${Y}-03-31`, `${Y}-06-30`, `${Y}-09-30`].filter((d) => dayNumber(d) - dayNumber(setupEnd) >= 30).length;
+/** O4, by hand: the monthly checks on the 1st of each month after the one the setup ends in, up to 1 December Z. */
+const monthlyChecksToDecember = () => {
+  const y = Number(setupEnd.slice(0, 4));
+  const m = Number(setupEnd.slice(5, 7)); // the month holding the day after setup is judged on the next 1st
+  const dayAfterInNextMonth = dayNumber(setupEnd) + 1 === Date.UTC(y, m, 1) / DAY;
+  // Months counted as year * 12 + (month - 1): the first check is in the month after the day after setup.
+  const firstCheck = y * 12 + m + (dayAfterInNextMonth ? 1 : 0);
+  const lastCheck = Z * 12 + 11; // 1 December Z
+  return lastCheck - firstCheck + 1;
+};
 
 beforeAll(async () => {
   app = await startTestApp({ timeSkipping: true });
@@ -71,6 +89,9 @@ test(`T2/R1: from allocation the API shows the due dates of ends on 31 January (
     oct: [`${Z}-10-31`, `${Z}-11-30`],
     a: [`${Z}-12-31`, `${Z}-11-30`],
   };
+  const { allocation } = (await app.api.get(`/applications/${apps.a.id}/operation`, app.operatorKey)).body;
+  setupEnd = (await view(apps.a)).deadlines.setupEnd;
+  expect(dayNumber(setupEnd) - dayNumber(allocation.allocatedOn)).toBe(14); // O2: 14 days of setup
   for (const [k, [end, due]] of Object.entries(expected)) {
     const v = await view(apps[k]!);
     expect([k, v.status, v.deadlines.supportEnd, v.deadlines.reportDue, v.deadlines.dataSharingDue]).toEqual([k, 'ALLOCATED', end, due, due]);
@@ -136,7 +157,8 @@ test('R1/N: a 31 December end is reminded 14 and 3 days before 30 November while
   // b handed in and was accepted; c handed in (under review): no reminders for them.
   expect(await count(apps.b.email, '일 전 안내')).toBe(0);
   expect(await count(apps.c.email, '일 전 안내')).toBe(0);
-  expect((await view(apps.a)).status).toBe('ALLOCATED');
+  // O2: the setup period (14 days after allocation in year Y) is long over: a is in operation.
+  expect((await view(apps.a)).status).toBe('IN_OPERATION');
 });
 
 test('R5/Q2/K5: the report missing at 30 November reclaims the resources still held and restricts the organisation; applicant and operators are told', async () => {
@@ -159,17 +181,17 @@ test('R5/Q2/K5: the report missing at 30 November reclaims the resources still h
   const ended = (await app.mailTo(apps.a.email)).find((m) => m.subject.includes('지원 종료'))!;
   expect(ended.text).toContain('자원 회수');
   const ops = app.config.OPERATIONS_EMAIL;
-  await eventually(() => subjects(ops), (s) => s.some((x) => x.includes(apps.a.id)));
-  expect((await subjects(ops)).filter((s) => s.includes(`결과보고 기한 경과: ${apps.a.id}`))).toHaveLength(1);
-  expect((await subjects(ops)).filter((s) => s.includes(`결과보고 기한 경과: ${apps.oct.id}`))).toHaveLength(1);
+  // The operators also hear monthly of a's missing utilisation samples (O4): wait for this notice itself.
+  expect(await mailsLike(ops, `결과보고 기한 경과: ${apps.a.id}`, 1)).toBe(1);
+  expect(await count(ops, `결과보고 기한 경과: ${apps.oct.id}`)).toBe(1);
 
   const overdue = await app.api.get('/close-outs?overdue=true', app.operatorKey);
   const ids = overdue.body.items.map((i: { applicationId: string }) => i.applicationId);
   expect(ids).toEqual(expect.arrayContaining([apps.a.id, apps.oct.id, apps.jan.id, apps.mar.id]));
   expect(ids).not.toContain(apps.b.id);
   expect(ids).not.toContain(apps.c.id);
-  expect((await view(apps.b)).status).toBe('ALLOCATED');
-  expect((await view(apps.c)).status).toBe('ALLOCATED');
+  expect((await view(apps.b)).status).toBe('IN_OPERATION');
+  expect((await view(apps.c)).status).toBe('IN_OPERATION');
 });
 
 test('E5: the R5 restriction refuses the organisation in another call until an operator lifts it with a reason (audited)', async () => {
@@ -236,6 +258,47 @@ test('R1/R2: both accepted before the 31 December end, the workflow completes at
   }
   const mails = (await app.mailTo(apps.b.email)).filter((m) => m.to.includes(apps.b.email));
   expect(mails.filter((m) => m.subject.includes('지원 종료'))).toHaveLength(2);
+
+  // N: every e-mail of the story, per kind. Nobody posted utilisation samples, so the monthly
+  // checks (O4) judged no month: the operators were told of the missing samples, nobody was warned;
+  // each quarterly review (I2) defaulted to CONTINUE after 14 days and told the applicant.
+  const quarters = 3 + reviewsInY();
+  const base = { RECEIPT: 1, BATCH_ASSIGNED: 1, RESULT_SELECTED: 1, ALLOCATED: 1, SETUP_ENDING: 1, SURVEY: 1, QUARTERLY_DECISION: quarters };
+  expect(kindCounts(await app.mailTo(apps.a.email))).toEqual({
+    ...base,
+    CLOSE_OUT_REMINDER: 2,
+    CLOSE_OUT_SUPPORT_ENDED: 1, // R5's reclaim: the end of support says so (no separate RECLAIMED notice)
+    CLOSE_OUT_RESTRICTED: 1,
+    CLOSE_OUT_OVERDUE: 2,
+    CLOSE_OUT_ACCEPTED: 1,
+    CLOSE_OUT_COMPLETED: 1,
+  });
+  expect(kindCounts(await app.mailTo(apps.c.email))).toEqual({
+    ...base,
+    WITHDRAWN: 1,
+    CLOSE_OUT_SUPPORT_ENDED: 1,
+    CLOSE_OUT_ACCEPTED: 1,
+    CLOSE_OUT_COMPLETED: 1,
+  });
+  // b and b2: one practitioner, two applications; one survey per user (R6).
+  expect(kindCounts(await app.mailTo(apps.b.email))).toEqual({
+    RECEIPT: 2,
+    BATCH_ASSIGNED: 2,
+    RESULT_SELECTED: 2,
+    ALLOCATED: 2,
+    SETUP_ENDING: 2,
+    SURVEY: 1,
+    QUARTERLY_DECISION: 2 * quarters,
+    CLOSE_OUT_ACCEPTED: 4,
+    CLOSE_OUT_SUPPORT_ENDED: 2,
+    CLOSE_OUT_COMPLETED: 2,
+  });
+  const aboutB = (await app.mailTo(app.config.OPERATIONS_EMAIL)).filter((m) => m.subject.includes(apps.b.id));
+  expect(kindCounts(aboutB)).toEqual({
+    UTILISATION_MISSING: monthlyChecksToDecember(),
+    QUARTERLY_REVIEW_DUE: quarters,
+    QUARTERLY_DECISION_OVERDUE: quarters,
+  });
   await saveHistory(app, applicationWorkflowId(calls.dec, apps.b.id), 'application-dec31-both-accepted-before-end');
   await saveHistory(app, applicationWorkflowId(calls.dec, apps.c.id), 'application-i3-withdrawn-dec5');
   await saveHistory(app, surveyWorkflowId(calls.dec), 'survey-yearly');
