@@ -24,6 +24,14 @@ import {
 import { activities, now, today, type ApplicationContext } from './context';
 import type { SupportEnd } from './operation-messages';
 
+
+/**
+ * The close-out acts at 00:30 KST, not at midnight: the operation phase's monthly check runs
+ * at 00:00 on the 1st, and R5 (which ends support) must not land in the same instant as
+ * that timer (the time-skipping test server rejects the resulting commands), nor race it.
+ */
+const AFTER_MIDNIGHT_CHECKS_MS = 30 * 60_000;
+
 /** K5: the statuses in which the application still holds its resources. */
 const HOLDING: readonly ApplicationStatus[] = ['ALLOCATED', 'IN_OPERATION'];
 /** N: the overdue notice repeats weekly. */
@@ -235,15 +243,15 @@ export function closeOutPhase(ctx: ApplicationContext) {
           const key = `REMIND:${due}:${days}`;
           // A reminder whose day has passed (e.g. a late allocation) is not sent late.
           if (!done.has(key) && t <= endOfDayKst(day)) {
-            events.push({ at: startOfDayKst(day), order: 2, run: () => remind(due, days, key) });
+            events.push({ at: startOfDayKst(day) + AFTER_MIDNIGHT_CHECKS_MS, order: 2, run: () => remind(due, days, key) });
           }
         }
         const week = (overdueWeek.get(due) ?? -1) + 1;
-        events.push({ at: startOfDayKst(addDays(due, 1 + OVERDUE_REPEAT_DAYS * week)), order: 1, run: () => overdue(due) });
+        events.push({ at: startOfDayKst(addDays(due, 1 + OVERDUE_REPEAT_DAYS * week)) + AFTER_MIDNIGHT_CHECKS_MS, order: 1, run: () => overdue(due) });
       }
       // R5 looks at the report at the end of its due date, even when it is waiting for review then.
       if (names.includes('REPORT') && view.report.status !== 'ACCEPTED' && !done.has(`R5:${due}`)) {
-        events.push({ at: startOfDayKst(addDays(due, 1)), order: 0, run: () => missedReport(due) });
+        events.push({ at: startOfDayKst(addDays(due, 1)) + AFTER_MIDNIGHT_CHECKS_MS, order: 0, run: () => missedReport(due) });
       }
     }
     events.sort((a, b) => a.at - b.at || a.order - b.order);
