@@ -2,6 +2,7 @@ import { addDays } from '../../src/domain';
 import { applicationWorkflowId } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
+import { eventually } from '../support/lifecycle';
 
 /**
  * Issue 3, through the HTTP API against the dev server, a real PostgreSQL and a real SMTP
@@ -57,14 +58,6 @@ async function status(id: string) {
   return res.body.status as string;
 }
 
-async function eventually<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('A1 draft', () => {
   test('A1/S1: a full draft answers its id and an access token shown once, stored only as a hash', async () => {

@@ -1,6 +1,7 @@
 import { addDays, callWorkflowId, lastDayOfQuarter, daysBetween } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
+import { eventually } from '../support/lifecycle';
 
 /**
  * Intake timers on the time-skipping test server: the API, the worker, PostgreSQL and the
@@ -44,14 +45,6 @@ async function submittedApplication(callId: string) {
 
 const view = async (id: string) => (await app.api.get(`/applications/${id}`, app.operatorKey)).body;
 
-async function eventually<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('C1/T1: a call workflow sleeps through 300 days of support in under 10 s of wall time', async () => {
   const callId = `long-${Date.now().toString(36)}`;

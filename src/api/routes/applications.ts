@@ -86,11 +86,22 @@ const documentTypeParam = applicationIdParam.extend({
 /** What an applicant may still change: a draft, or the documents a supplement asks for (A6, I5). */
 const EDITABLE = ['DRAFT', 'SUPPLEMENT_REQUESTED'];
 
+/** A2: one organisation, one title per call. */
+const sameTitleRefused = () =>
+  ruleRefused('A2', 'this organisation already submitted an application with the same project title in this call');
+
 export function applicationRoutes(deps: ApiDeps) {
   const { sql, client, config } = deps;
   const store = documentStore(deps.documentDir);
   const handleOf = (a: Pick<ApplicationRow, 'call_id' | 'id'>) =>
     client.workflow.getHandle(applicationWorkflowId(a.call_id, a.id));
+
+  /** C3: after the close date no application is accepted, as a draft or a submission. */
+  function assertCallOpen(call: { id: string; closes_on: string | null }) {
+    if (call.closes_on && compareDates(deps.today(), call.closes_on) > 0) {
+      throw ruleRefused('C3', `the call ${call.id} closed on ${call.closes_on}; no application is accepted`);
+    }
+  }
 
   async function load(id: string): Promise<ApplicationRow> {
     const [row] = await sql<ApplicationRow[]>`select * from applications where id = ${id}`;
@@ -206,9 +217,7 @@ export function applicationRoutes(deps: ApiDeps) {
       body: applicationDraftSchema,
       handler: async ({ params, body, res }) => {
         const call = await loadCall(deps, params.id);
-        if (call.closes_on && compareDates(deps.today(), call.closes_on) > 0) {
-          throw ruleRefused('C3', `the call ${call.id} closed on ${call.closes_on}; no application is accepted`);
-        }
+        assertCallOpen(call);
         if (poolOf(body.resource.type) !== body.resource.pool) {
           throw ruleRefused('A2', `${body.resource.type} is not in the ${body.resource.pool} pool`);
         }
@@ -302,9 +311,7 @@ export function applicationRoutes(deps: ApiDeps) {
           await startWorkflow(app, call); // A6: a repeat finds the same workflow (and heals a half-done first try)
           return { id: app.id, status: app.status === 'DRAFT' ? 'UNDER_REVIEW' : app.status, submittedAt: app.submitted_at, repeated: true };
         }
-        if (call.closes_on && compareDates(deps.today(), call.closes_on) > 0) {
-          throw ruleRefused('C3', `the call ${call.id} closed on ${call.closes_on}; no application is accepted`);
-        }
+        assertCallOpen(call);
         const o = app.content.organisation;
         const eligibility = eligibilityViolations({
           organisationType: o.type,
@@ -321,7 +328,7 @@ export function applicationRoutes(deps: ApiDeps) {
           select id from applications where call_id = ${app.call_id} and brn = ${app.brn}
             and lower(title) = lower(${app.title}) and submitted_at is not null and id <> ${app.id}`;
         if (sameTitle) {
-          throw ruleRefused('A2', 'this organisation already submitted an application with the same project title in this call');
+          throw sameTitleRefused();
         }
         const missing = await missingFor(app);
         if (missing.length) {
@@ -338,7 +345,7 @@ export function applicationRoutes(deps: ApiDeps) {
         } catch (err) {
           if ((err as { code?: string }).code === '23505') {
             await handleOf(app).terminate('A2: duplicate title in the same call').catch(() => undefined);
-            throw ruleRefused('A2', 'this organisation already submitted an application with the same project title in this call');
+            throw sameTitleRefused();
           }
           throw err;
         }
