@@ -1,7 +1,7 @@
-import { addMonthsClamped, applicationWorkflowId, kstDateOf } from '../../src/domain';
+import { applicationWorkflowId, kstDateOf } from '../../src/domain';
 import { surveyWorkflowId } from '../../src/workflows/survey';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { allocatedApplication, handInBoth, validReport, validSharing } from '../support/closeout';
+import { allocatedApplication, closeOutOwed, handInBoth, validReport, validSharing } from '../support/closeout';
 import { draftBody, FILES, uniqueBrn } from '../support/fixtures';
 import { applicationView, createCall, eventually } from '../support/lifecycle';
 import { kindCounts } from '../workflows/operation-support';
@@ -138,10 +138,12 @@ test('R3: type (2b) refuses data already public on the web, type (3) needs a leg
   expect(legal.status).toBe(200);
 });
 
-test('R1/R2/N: operators return with a reason (applicant told, hands in again) and accept; both accepted → COMPLETED, each e-mail once', async () => {
+test('T3/R1/R2/I3/N: operators return with a reason (applicant told, hands in again) and accept; both accepted → COMPLETED, each e-mail once', async () => {
   const a = await inCloseOut();
-  const today = app.today();
-  const due = addMonthsClamped(today, 1); // R1 + T1: a month after the early end
+  // T3: the due date by the rule itself (R1/R2: a month after the early end; I3: 14 days
+  // after a December end, its 30 November having passed), never a month after today.
+  const { endedOn, due } = closeOutOwed(await applicationView(app, a.id));
+  expect(endedOn).toBe(app.today());
   const cv = await closeOut(a.id, a.token);
   expect(cv.closeOut).toMatchObject({ reportDue: due, dataSharingDue: due, open: true });
   await handInBoth(app, a);
@@ -182,9 +184,12 @@ test('R1/R2/N: operators return with a reason (applicant told, hands in again) a
   // confirmed by the operation phase (WITHDRAWN) and starts the close-out (end of support with
   // both due dates); then the return, the report's acceptance and the completion. The data
   // sharing's acceptance completes the close-out, so the completion notice announces it.
-  const mails = await app.waitForMail(a.email, 9);
+  // N/T3: an I3 due date is 14 days away, so its 14-day reminder is due at once (counted by the rule).
+  const { reminders } = closeOutOwed(done);
+  const mails = await app.waitForMail(a.email, 9 + reminders);
   await new Promise((r) => setTimeout(r, 500));
   expect(kindCounts(await app.mailTo(a.email))).toEqual({
+    ...(reminders ? { CLOSE_OUT_REMINDER: reminders } : {}),
     RECEIPT: 1,
     BATCH_ASSIGNED: 1,
     RESULT_SELECTED: 1,

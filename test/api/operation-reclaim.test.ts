@@ -1,5 +1,6 @@
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, uniqueBrn } from '../support/fixtures';
+import { closeOutOwed } from '../support/closeout';
 import { applicationView, createCall, eventually } from '../support/lifecycle';
 import {
   allocated,
@@ -150,18 +151,24 @@ test('Q2/O1: withdrawal after allocation ends support like a reclaim, without re
   expect((await app.api.post(`/applications/${a.WT.id}/allocation`, {}, app.operatorKey)).status).toBe(201);
 });
 
-test('N: every e-mail of these reclaims and withdrawals went out exactly once (counted per kind, no subject twice)', async () => {
+test('T3/N/I3: every e-mail of these reclaims and withdrawals went out exactly once (counted per kind, no subject twice)', async () => {
   await new Promise((r) => setTimeout(r, 1000));
+  // T3/N: an early end's close-out reminders that are already due, by the rule (R1/I3: in
+  // December the due date is 14 days after the end, so the 14-day reminder goes at once).
+  const reminded = async (k: keyof typeof a): Promise<Record<string, number>> => {
+    const { reminders } = closeOutOwed(await applicationView(app, a[k].id));
+    return reminders ? { CLOSE_OUT_REMINDER: reminders } : {};
+  };
   const base = { RECEIPT: 1, BATCH_ASSIGNED: 1, RESULT_SELECTED: 1, ALLOCATED: 1 };
   const waitlisted = { RECEIPT: 1, BATCH_ASSIGNED: 1, RESULT_WAITLISTED: 1 };
   const expected: Record<keyof typeof a, Record<string, number>> = {
     // R1: every early end also starts the close-out (end of support with both due dates).
-    R1: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
+    R1: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1, ...(await reminded('R1')) },
     W1: { ...waitlisted, ALLOCATED: 1 },
     W2: waitlisted,
-    S1: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
-    S2: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
-    S3: { ...base, WITHDRAWN: 1, CLOSE_OUT_SUPPORT_ENDED: 1 },
+    S1: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1, ...(await reminded('S1')) },
+    S2: { ...base, RECLAIMED: 1, CLOSE_OUT_SUPPORT_ENDED: 1, ...(await reminded('S2')) },
+    S3: { ...base, WITHDRAWN: 1, CLOSE_OUT_SUPPORT_ENDED: 1, ...(await reminded('S3')) },
     WB: { ...waitlisted, ALLOCATED: 1 },
     T1: { RECEIPT: 1, BATCH_ASSIGNED: 1, RESULT_SELECTED: 1, WITHDRAWN: 1 },
     WT: { ...waitlisted, ALLOCATED: 1 },

@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import type { AcceleratorType } from '../../src/domain';
+import {
+  addDays, closeOutDueDate, endOfDayKst, REMINDER_DAYS_BEFORE, startOfDayKst, type AcceleratorType, type IsoDate,
+} from '../../src/domain';
+import { AFTER_MIDNIGHT_CHECKS_MS } from '../../src/workflows/application/closeout';
 import type { TestApp } from './app';
 import { FILES } from './fixtures';
 import { applicationView, eventually, giveSelectionResult, submitAndAccept } from './lifecycle';
@@ -96,4 +99,29 @@ export async function saveHistory(app: TestApp, workflowId: string, name: string
   if (!process.env.AIDC_RECORD_HISTORIES) return;
   const history = await app.client.workflow.getHandle(workflowId).fetchHistory();
   writeFileSync(path.join(HISTORY_DIR, `${name}.json`), `${historyToFixture(workflowId, history)}\n`);
+}
+
+/**
+ * T3/R1/R2/I3/N: what the close-out of an ended support period owes, computed by the rules
+ * from the facts the workflow recorded (SUPPORT_ENDED: the end and the day it was recorded),
+ * never from the wall clock alone. `due`: R1/R2 one month after the end, I3 14 days after a
+ * December end recorded after its 30 November. `reminders`: the N reminders (14 and 3 days
+ * before the due date, sent at 00:30 KST of their day) due by `nowMs`; one whose day had
+ * already passed when support ended is never sent late. On 1 December, say, an early end is
+ * due in 14 days (I3), so its 14-day reminder goes out at once.
+ */
+export function closeOutOwed(
+  view: { timeline: Array<{ at: string; event: string; detail?: Record<string, unknown> }> },
+  nowMs: number = Date.now(),
+): { endedOn: IsoDate; due: IsoDate; reminders: number } {
+  const ended = view.timeline.find((e) => e.event === 'SUPPORT_ENDED');
+  if (!ended) throw new Error('support has not ended: no SUPPORT_ENDED on the timeline');
+  const endedOn = ended.detail!.endedOn as IsoDate;
+  const due = closeOutDueDate(endedOn, ended.detail!.recordedOn as IsoDate);
+  const endedAt = Date.parse(ended.at);
+  const reminders = REMINDER_DAYS_BEFORE.filter((days) => {
+    const day = addDays(due, -days);
+    return endedAt <= endOfDayKst(day) && startOfDayKst(day) + AFTER_MIDNIGHT_CHECKS_MS <= nowMs;
+  }).length;
+  return { endedOn, due, reminders };
 }

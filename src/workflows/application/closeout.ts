@@ -30,7 +30,7 @@ import type { SupportEnd } from './operation-messages';
  * at 00:00 on the 1st, and R5 (which ends support) must not land in the same instant as
  * that timer (the time-skipping test server rejects the resulting commands), nor race it.
  */
-const AFTER_MIDNIGHT_CHECKS_MS = 30 * 60_000;
+export const AFTER_MIDNIGHT_CHECKS_MS = 30 * 60_000;
 
 /** K5: the statuses in which the application still holds its resources. */
 const HOLDING: readonly ApplicationStatus[] = ['ALLOCATED', 'IN_OPERATION'];
