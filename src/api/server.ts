@@ -8,6 +8,7 @@ import { connectClient } from '../temporal';
 import { StatusAttr } from '../workflows/search-attributes';
 import { createApp } from './app';
 import { createApiKey } from './auth';
+import { withTimeout } from './health';
 import { systemToday, type ApiDeps } from './context';
 
 export interface RunningApi {
@@ -15,10 +16,17 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+const SEARCH_ATTRIBUTES_LOOKUP_MS = 5_000;
+
 /** H2: ask the namespace once whether our search attributes are registered. */
 export async function searchAttributesRegistered(client: Client, namespace: string): Promise<boolean> {
   try {
-    const res = await client.connection.operatorService.listSearchAttributes({ namespace });
+    // Bounded, like the readiness probe: an unreachable Temporal must not hold the start for minutes.
+    // The gRPC deadline also ends the client's retries (a timeout alone would leave them running).
+    const { connection } = client;
+    const res = await withTimeout(SEARCH_ATTRIBUTES_LOOKUP_MS, 'Temporal', (signal) =>
+      connection.withAbortSignal(signal, () =>
+        connection.withDeadline(Date.now() + SEARCH_ATTRIBUTES_LOOKUP_MS, () => connection.operatorService.listSearchAttributes({ namespace }))));
     return Object.keys(res.customAttributes ?? {}).includes(StatusAttr.name);
   } catch {
     return false; // e.g. the time-skipping test server has no operator service

@@ -1,6 +1,7 @@
 import { CATALOG } from '../../domain';
 import { createApiKey } from '../auth';
 import { audit, type ApiDeps } from '../context';
+import { readiness } from '../health';
 import { defineRoute } from '../route';
 import { createApiKeySchema } from '../schemas';
 
@@ -8,28 +9,28 @@ export function systemRoutes(deps: ApiDeps) {
   return [
     defineRoute({
       method: 'get',
-      path: '/healthz',
+      path: '/livez',
       tag: 'system',
-      summary: 'Liveness of the API and its PostgreSQL and Temporal connections',
+      summary: 'Liveness: the API process is up and serving (no I/O; restart it only when this fails)',
       access: ['PUBLIC'],
-      handler: async ({ res }) => {
-        const check = async (f: () => Promise<unknown>) => {
-          try {
-            await f();
-            return 'ok';
-          } catch (err) {
-            return `down: ${(err as Error).message}`;
-          }
-        };
-        const postgres = await check(() => deps.sql`select 1`);
-        const temporal = await check(() =>
-          deps.client.connection.workflowService.getSystemInfo({}).then(() => undefined),
-        );
-        const healthy = postgres === 'ok' && temporal === 'ok';
-        res.status(healthy ? 200 : 503);
-        return { status: healthy ? 'ok' : 'degraded', postgres, temporal };
-      },
+      handler: () => ({ status: 'ok' }),
     }),
+    ...(['/readyz', '/healthz'] as const).map((path) =>
+      defineRoute({
+        method: 'get',
+        path,
+        tag: 'system',
+        summary: path === '/readyz'
+          ? 'Readiness: PostgreSQL and Temporal each answer within 2 s; 503 names the one that is down'
+          : 'Alias of /readyz (kept for existing probes)',
+        access: ['PUBLIC'],
+        handler: async ({ res }) => {
+          const { ready, body } = await readiness(deps);
+          res.status(ready ? 200 : 503);
+          return body;
+        },
+      }),
+    ),
     defineRoute({
       method: 'get',
       path: '/catalog',
