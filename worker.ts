@@ -1,9 +1,26 @@
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './src/activities';
 import { loadConfigOrExit, type Config } from './src/config';
 import { connectDatabase, type Sql } from './src/db';
 import { createTransport } from './src/mail';
+import { logErrorSafely, withoutPersonalData } from './src/safe-log';
 import { connectClient, connectWorkerConnection } from './src/temporal';
+
+/**
+ * S3: an activity's error leaves it without SQL parameters or row excerpts, so neither the
+ * worker's "Activity failed" log nor the workflow history carries a practitioner's data.
+ */
+export const safeActivityErrors: ActivityInterceptorsFactory = () => ({
+  inbound: {
+    async execute(input, next) {
+      try {
+        return await next(input);
+      } catch (err) {
+        throw withoutPersonalData(err);
+      }
+    },
+  },
+});
 
 export interface RunningWorker {
   shutdown(): Promise<void>;
@@ -28,6 +45,7 @@ export async function runWorker(opts: {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./src/workflows') }),
+    interceptors: { activity: [safeActivityErrors] },
     activities: createActivities({
       sql,
       transport,
@@ -60,7 +78,7 @@ if (require.main === module) {
     })
     .then(() => sql.end())
     .catch((err) => {
-      console.error(err);
+      logErrorSafely('worker', err);
       process.exit(1);
     });
 }

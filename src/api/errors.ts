@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { RuleViolation, type RuleId } from '../domain';
+import { logErrorSafely } from '../safe-log';
 
 /**
  * H1: one error shape everywhere, RFC 9457 `application/problem+json`:
@@ -65,6 +66,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if ((e.status ?? e.statusCode ?? 500) < 500) {
     return sendProblem(res, new HttpProblem(e.status ?? e.statusCode ?? 400, 'Bad request', e.message));
   }
-  console.error(`${req.method} ${req.path} failed`, err);
+  // S3: name, code and message with the route, never the body, SQL parameters or row excerpts.
+  logErrorSafely(`${req.method} ${req.route?.path ?? req.path}`, err);
   return sendProblem(res, new HttpProblem(500, 'Internal error', 'the request could not be completed'));
 };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { loadConfigOrExit, type Config } from '../config';
+import { logErrorSafely } from '../safe-log';
 import { connectDatabase, type Sql } from '../db';
 import { connectClient } from '../temporal';
 import { StatusAttr } from '../workflows/search-attributes';
@@ -81,7 +82,7 @@ if (require.main === module) {
       for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => void api.close().then(() => sql.end()));
     })
     .catch((err) => {
-      console.error(err);
+      logErrorSafely('API start', err);
       process.exit(1);
     });
 }
