@@ -1,4 +1,6 @@
-import { addDays, decisionDueDate, firstDayOfNextMonth, lastDayOfMonth, lastDayOfQuarter, monthOf, startOfDayKst } from '../../src/domain';
+import {
+  addDays, decisionDueDate, firstDayOfNextMonth, lastDayOfMonth, lastDayOfQuarter, monthOf, nextQuarterlyReview, setupEndDate, startOfDayKst,
+} from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
 import { createCall, eventually } from '../support/lifecycle';
 import {
@@ -37,8 +39,13 @@ const q: Record<'QA' | 'QB' | 'QC' | 'QD' | 'QE' | 'QF' | 'QG' | 'QH' | 'W', All
 
 beforeAll(async () => {
   app = await startTestApp({ timeSkipping: true });
-  d0 = addDays(addDays(lastDayOfQuarter(app.today()), 1), 2);
-  reviewDate = lastDayOfQuarter(d0);
+  // T3: a chosen date under time skipping, 3 January of next year, whatever today is. (The
+  // 3rd of the next quarter failed from April to September: a July start is reviewed on
+  // 30 September and next on 31 March, not 31 December; an October start has no review
+  // on 31 December at all, I2.)
+  d0 = `${Number(app.today().slice(0, 4)) + 1}-01-03`;
+  reviewDate = nextQuarterlyReview(d0, setupEndDate(d0), addDays(d0, 300))!; // I2: 31 March
+  expect(reviewDate).toBe(lastDayOfQuarter(d0));
   m1 = monthOf(d0);
   m2 = monthOf(firstDayOfNextMonth(d0));
   await advanceTo(app, startOfDayKst(d0) + 10 * HOUR);
@@ -72,7 +79,8 @@ test('I2: a quarter with under 30 days of operation after setup is skipped, for 
   await advanceTo(app, startOfDayKst(addDays(reviewDate, -20)) + 10 * HOUR);
   q.QG = await allocated(app, callId, 'BOW', 2);
   q.QH = await allocated(app, callId, 'T4', 1);
-  const nextReview = lastDayOfQuarter(addDays(reviewDate, 1));
+  // I2 (T3: through the rule): the review after the skipped one, 30 June.
+  const nextReview = nextQuarterlyReview(addDays(reviewDate, -20), addDays(reviewDate, -6), addDays(d0, 300));
   for (const k of ['QG', 'QH'] as const) {
     const v = await operation(app, q[k].id);
     expect(v.deadlines.setupEnd).toBe(addDays(reviewDate, -6)); // 6 days of operation before the review
