@@ -1,4 +1,4 @@
-import { addDays } from '../../src/domain';
+import { addDays, EARLY_CLOSE_NOTICE_DAYS, supplementDueDate } from '../../src/domain';
 import { applicationWorkflowId } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
@@ -295,10 +295,10 @@ describe('document review (A5, E4, I5) as workflow Updates', () => {
     const mails = await app.waitForMail(d.email, 2);
     const request = mails.find((m) => m.subject.includes('보완'));
     expect(request?.text).toContain('EMPLOYMENT_CERTIFICATE');
-    expect(request?.text).toContain(addDays(app.today(), 7));
+    expect(request?.text).toContain(supplementDueDate(app.today()));
     const view = await app.api.get(`/applications/${d.id}`, d.token);
     expect(view.body.status).toBe('SUPPLEMENT_REQUESTED');
-    expect(view.body.deadlines.supplementDue).toBe(addDays(app.today(), 7));
+    expect(view.body.deadlines.supplementDue).toBe(supplementDueDate(app.today()));
 
     // The requested document must be uploaded again before the supplement is accepted.
     await app.sql`delete from documents where application_id = ${d.id} and type = 'EMPLOYMENT_CERTIFICATE'`;
@@ -376,12 +376,12 @@ describe('exactly-once notices (N)', () => {
 
 describe('early close (C3)', () => {
   test('C3: under 21 days of notice is refused with 422; with 21 days every applicant with a draft or an application in progress is told', async () => {
-    const res = await app.api.post(`/calls/${callId}/early-close`, { closesOn: addDays(app.today(), 20) }, app.operatorKey);
+    const res = await app.api.post(`/calls/${callId}/early-close`, { closesOn: addDays(app.today(), EARLY_CLOSE_NOTICE_DAYS - 1) }, app.operatorKey);
     expect(res.status).toBe(422);
     expect(res.body.rule).toBe('C3');
     const draftOnly = await draft();
     const inProgress = await submitted();
-    const closesOn = addDays(app.today(), 21);
+    const closesOn = addDays(app.today(), EARLY_CLOSE_NOTICE_DAYS);
     const ok = await app.api.post(`/calls/${callId}/early-close`, { closesOn }, app.operatorKey);
     expect(ok.status).toBe(200);
     expect(ok.body.closesOn).toBe(closesOn);

@@ -1,5 +1,5 @@
 import { createApiKey } from '../../src/api/auth';
-import { addDays, monthOf } from '../../src/domain';
+import { addDays, monthOf, setupEndDate } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
 import { applicationView, createCall, submitAndAccept } from '../support/lifecycle';
 import { allocated, postCsv, selected, type Allocated } from '../workflows/operation-support';
@@ -59,7 +59,7 @@ describe('O1 allocation', () => {
     const ok = await app.api.post(`/applications/${a.id}/allocation`, { servers: ['t4-01', 't4-02'], extraStorageTb: 10 }, app.operatorKey);
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual(expect.objectContaining({
-      allocatedOn: app.today(), setupEnd: addDays(app.today(), 14), storageTb: 60, backupTb: 20, extraStorageTb: 10, servers: ['t4-01', 't4-02'],
+      allocatedOn: app.today(), setupEnd: setupEndDate(app.today()), storageTb: 60, backupTb: 20, extraStorageTb: 10, servers: ['t4-01', 't4-02'],
     }));
     const [row] = await app.sql`select status, allocated_on, granted_extra_storage_tb::float8 as extra from applications where id = ${a.id}`;
     expect(row).toEqual({ status: 'ALLOCATED', allocated_on: app.today(), extra: 10 });
@@ -75,7 +75,7 @@ describe('O1 allocation', () => {
     expect((await app.api.post(`/applications/${a.id}/setup-done`, {}, a.token)).status).toBe(409);
     const view = await app.api.get(`/applications/${dedicated.id}/operation`, dedicated.token);
     expect(view.status).toBe(200);
-    expect(view.body.deadlines.setupEnd).toBe(addDays(app.today(), 14));
+    expect(view.body.deadlines.setupEnd).toBe(setupEndDate(app.today()));
     expect(view.body.allocation.inOperation).toBe(false);
     expect((await app.api.get(`/applications/${dedicated.id}/operation`, shared.token)).status).toBe(401);
   });

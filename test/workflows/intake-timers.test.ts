@@ -1,4 +1,4 @@
-import { addDays, callWorkflowId, lastDayOfQuarter, daysBetween } from '../../src/domain';
+import { addDays, batchDeadlines, callWorkflowId, lastDayOfQuarter, daysBetween, supplementDueDate } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
 import { eventually } from '../support/lifecycle';
@@ -61,7 +61,7 @@ test('I5/A5: a supplement is reminded before its due date and, when it passes, t
   const callId = `supp-${Date.now().toString(36)}`;
   await createCall(callId, 200);
   const a = await submittedApplication(callId);
-  const dueOn = addDays(app.today(), 7);
+  const dueOn = supplementDueDate(app.today());
   const res = await app.api.post(
     `/applications/${a.id}/document-review`,
     { decision: 'SUPPLEMENT', missingDocuments: ['DATA_DEFINITION'] },
@@ -100,11 +100,12 @@ test('C2/V2: a quarter ending with an application waiting and no cutoff gets its
   const v = await eventually(() => view(a.id), (x) => x.status === 'IN_EVALUATION');
   expect(v.status).toBe('IN_EVALUATION');
   expect(v.batch.cutoff).toBe(quarterEnd);
-  expect(v.deadlines.reviewDue).toBe(addDays(quarterEnd, 14));
-  expect(v.deadlines.notificationDue).toBe(addDays(quarterEnd, 21));
+  const { reviewDue, notificationDue } = batchDeadlines(quarterEnd); // V2, through the rule (T3)
+  expect(v.deadlines.reviewDue).toBe(reviewDue);
+  expect(v.deadlines.notificationDue).toBe(notificationDue);
   const mails = await app.waitForMail(a.email, 2);
   const assigned = mails.find((m) => m.subject.includes('평가 차수'));
-  expect(assigned?.text).toContain(addDays(quarterEnd, 21));
+  expect(assigned?.text).toContain(notificationDue);
   const call = (await app.api.get(`/calls/${callId}`)).body;
   expect(call.batches).toEqual([expect.objectContaining({ cutoff: quarterEnd, addedBy: 'C2', closed: true, members: 1 })]);
 });
