@@ -22,10 +22,27 @@ export interface ErrorSummary {
 /** Fields of a PostgreSQL error that name schema objects, never values. */
 const SCHEMA_FIELDS = { table: 'table_name', column: 'column_name', constraint: 'constraint_name' } as const;
 
+/**
+ * PostgreSQL quotes the offending value in some messages (22P02: `invalid input syntax for
+ * type integer: "010-1234-5678"`, 22003: `value "…" is out of range`). Quoted text stays only
+ * where it names a schema object or an encoding (`relation "applications"`, `constraint "…"`).
+ */
+const NAMES_BEFORE_QUOTE = /(?:relation|table|column|constraint|index|type|function|schema|database|role|sequence|view|trigger|encoding|operator|extension|cursor|statement|savepoint|namespace)\s*$/i;
+
+export function redactPostgresMessage(message: string): string {
+  return message.replace(/"((?:[^"]|"")*)"/g, (quoted, _inner, offset: number) =>
+    NAMES_BEFORE_QUOTE.test(message.slice(0, offset)) ? quoted : '"…"');
+}
+
+/** A postgres.js server error (it carries PostgreSQL's severity and routine). */
+function isPostgresError(e: Record<string, unknown>): boolean {
+  return e.name === 'PostgresError' || (typeof e.severity === 'string' && typeof e.routine === 'string');
+}
+
 export function errorSummary(err: unknown, depth = 0): ErrorSummary {
   if (!(err instanceof Error)) return { name: typeof err, message: typeof err === 'string' ? err : 'a non-Error value was thrown' };
   const e = err as Error & Record<string, unknown>;
-  const out: ErrorSummary = { name: e.name, message: e.message };
+  const out: ErrorSummary = { name: e.name, message: isPostgresError(e) ? redactPostgresMessage(e.message) : e.message };
   if (typeof e.code === 'string' || typeof e.code === 'number') out.code = String(e.code);
   for (const [key, field] of Object.entries(SCHEMA_FIELDS)) {
     if (typeof e[field] === 'string') out[key as keyof typeof SCHEMA_FIELDS] = e[field] as string;
@@ -50,15 +67,23 @@ export function logErrorSafely(context: string, err: unknown): void {
  * same name, message, code and stack frames, none of the SQL parameters or row excerpts.
  * Errors that carry none of those (e.g. Temporal's ApplicationFailure) pass unchanged.
  */
-export function withoutPersonalData(err: unknown): unknown {
-  if (!(err instanceof Error)) return err;
+const PERSONAL_FIELDS = ['parameters', 'query', 'detail', 'where', 'hint', 'body'];
+
+/** True when the error or one of its causes carries fields that may hold personal data. */
+function carriesPersonalData(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > 3) return false;
+  return PERSONAL_FIELDS.some((k) => k in err) || carriesPersonalData((err as { cause?: unknown }).cause, depth + 1);
+}
+
+export function withoutPersonalData(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error) || !carriesPersonalData(err)) return err;
   const e = err as Error & Record<string, unknown>;
-  if (!['parameters', 'query', 'detail', 'where', 'hint', 'body'].some((k) => k in e)) return err;
   const s = errorSummary(err);
-  const clean = new Error(s.message) as Error & Partial<ErrorSummary>;
+  const clean = new Error(s.message) as Error & Partial<Omit<ErrorSummary, 'cause'>> & { cause?: unknown };
   clean.name = s.name;
   if (s.code) clean.code = s.code;
   for (const key of Object.keys(SCHEMA_FIELDS) as Array<keyof typeof SCHEMA_FIELDS>) if (s[key]) clean[key] = s[key];
+  if (e.cause !== undefined && depth < 3) clean.cause = withoutPersonalData(e.cause, depth + 1);
   // The frames show where it failed; postgres.js puts only the message on the first line.
   clean.stack = `${s.name}: ${s.message}\n${(e.stack ?? '').split('\n').slice(1).join('\n')}`;
   return clean;

@@ -62,11 +62,18 @@ test('S3: the summary and the error passed on from an activity keep name, code a
   const clean = withoutPersonalData(err) as Error & { code?: string };
   expect([clean.name, clean.code]).toEqual(['PostgresError', '22P02']);
   expect(inspect(clean)).not.toContain('parameters');
+  // 22P02 quotes the value in the message itself: PostgreSQL's quoted values are redacted, names kept.
+  expect(inspect(clean)).not.toContain(PHONE);
+  expect(clean.message).toBe('invalid input syntax for type integer: "…"');
   // The activity interceptor throws the clean error in place of the original.
   const { inbound } = safeActivityErrors({} as never);
   const thrown = await inbound!.execute!({} as never, () => Promise.reject(err)).then(() => undefined, (e: unknown) => e);
   expect(inspect(thrown)).not.toMatch(/parameters|query:/);
   expect((thrown as { code?: string }).code).toBe('22P02');
+  // A wrapper whose cause is the PostgreSQL error is cleaned down the chain.
+  const wrapped = withoutPersonalData(new Error('recordApplication failed', { cause: err })) as Error;
+  expect(inspect(wrapped, { depth: 5 })).not.toContain(PHONE);
+  expect((wrapped.cause as { code?: string }).code).toBe('22P02');
   const plain = new Error('no SQL here');
   expect(withoutPersonalData(plain)).toBe(plain);
   const logged = await consoleDuring(async () => logErrorSafely('activity recordApplication', err));
