@@ -147,9 +147,12 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
         if (bad.length) {
           throw badRequest(bad.map((b) => ({ field: `evaluatorIds.${b.i}`, message: `${b.id} is not an active EVALUATOR API key` })));
         }
-        await sql`insert into evaluator_assignments ${sql(body.evaluatorIds.map((id) => ({ batch_id: batch.id, evaluator_id: id })))}
-                  on conflict do nothing`;
-        await audit(sql, actor, 'batch.evaluators.assign', `batch:${batch.id}`, { evaluatorIds: body.evaluatorIds });
+        // S4/S5: the assignment and its audit row commit together.
+        await sql.begin(async (tx) => {
+          await tx`insert into evaluator_assignments ${sql(body.evaluatorIds.map((id) => ({ batch_id: batch.id, evaluator_id: id })))}
+                    on conflict do nothing`;
+          await audit(tx as never, actor, 'batch.evaluators.assign', `batch:${batch.id}`, { evaluatorIds: body.evaluatorIds });
+        });
         res.status(201);
         return { batchId: batch.id, evaluators: await evaluatorsOf(sql, batch.id) };
       },

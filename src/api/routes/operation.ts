@@ -262,10 +262,13 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
         // The same day twice in one body: the last one given wins, as a later request would.
         const byDay = new Map(body.samples.map((s) => [s.day, s.meanPercent]));
         const rows = [...byDay].map(([day, mean]) => ({ application_id: app.id, day, mean_percent: mean }));
-        await upsertSamples(sql, rows);
-        if (audited(actor)) {
-          await audit(sql, actor, 'application.utilisation', `application:${app.id}`, { days: [...byDay.keys()] });
-        }
+        // S4/S5: the samples and (for an operator) the audit row commit together.
+        await sql.begin(async (tx) => {
+          await upsertSamples(tx as never, rows);
+          if (audited(actor)) {
+            await audit(tx as never, actor, 'application.utilisation', `application:${app.id}`, { days: [...byDay.keys()] });
+          }
+        });
         return { id: app.id, stored: rows.length, days: [...byDay.keys()].sort() };
       },
     }),
@@ -354,10 +357,13 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
         refused.sort((a, b) => a.line - b.line);
         const report = { month, rows: rows.length + refused.filter((r) => r.field === 'row').length, accepted: accepted.length, refused };
         if (accepted.length === 0) throw ruleRefused('O4', `no row of the file could be stored (${refused.length} refused)`, report);
-        await upsertSamples(sql, accepted);
-        if (audited(actor)) {
-          await audit(sql, actor, 'utilisation.csv', `month:${month}`, { accepted: accepted.length, refused: refused.length, applications: ids.length });
-        }
+        // S4/S5: every accepted row and the audit row in one transaction: a file is stored whole or not at all.
+        await sql.begin(async (tx) => {
+          await upsertSamples(tx as never, accepted);
+          if (audited(actor)) {
+            await audit(tx as never, actor, 'utilisation.csv', `month:${month}`, { accepted: accepted.length, refused: refused.length, applications: ids.length });
+          }
+        });
         return report;
       },
     }),
