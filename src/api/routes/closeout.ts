@@ -147,10 +147,13 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       handler: async ({ params, body, actor }) => {
         const app = await load(params.id, actor);
         assertTracked(app);
+        // S4/S5: checked first; the workflow stores the decision and this entry in one transaction.
+        const entry = await auditEntry(sql, actor, `close-out.${item === 'REPORT' ? 'report' : 'data-sharing'}.${body.decision.toLowerCase()}`, `application:${app.id}`, body);
         const view = await handleOf(app).executeUpdate(reviewCloseOutUpdate, {
-          args: [{ item, decision: body.decision, reason: body.reason, actor: actorLabel(actor) }],
+          updateId: entry.key,
+          args: [{ item, decision: body.decision, reason: body.reason, actor: actorLabel(actor), audit: entry }],
         });
-        await audit(sql, actor, `close-out.${item === 'REPORT' ? 'report' : 'data-sharing'}.${body.decision.toLowerCase()}`, `application:${app.id}`, body);
+        await auditWritten(sql, entry.key);
         return { id: app.id, closeOut: view };
       },
     });
