@@ -100,7 +100,6 @@ export function callRoutes(deps: ApiDeps) {
             for (const cutoff of cutoffs) {
               await tx`insert into batches (id, call_id, cutoff, created_by) values (${batchIdOf(body.id, cutoff)}, ${body.id}, ${cutoff}, ${addedBy})`;
             }
-            await audit(tx as never, actor, 'call.create', `call:${body.id}`, { body });
             started.push(
               await startReplacingOrphan(callWorkflow, {
                 workflowId: callWorkflowId(body.id),
@@ -117,6 +116,8 @@ export function callRoutes(deps: ApiDeps) {
                 ...searchAttributes,
               }),
             );
+            // Last, so that every write before the commit (and both starts) is covered by the rollback path.
+            await audit(tx as never, actor, 'call.create', `call:${body.id}`, { body });
             return inserted;
           });
           res.status(201);
