@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { addDays, applicationWorkflowId, callWorkflowId } from '../../src/domain';
+import { addDays, applicationWorkflowId, callWorkflowId, normaliseBusinessRegistrationNumber } from '../../src/domain';
 import { callWorkflow } from '../../src/workflows/call';
-import { callStatusQuery, statusQuery } from '../../src/workflows/messages';
+import { callStatusQuery, reviewDocumentsUpdate, statusQuery } from '../../src/workflows/messages';
 import { surveyWorkflowId } from '../../src/workflows/survey';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody, FILES } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
 import { createCall, eventually } from '../support/lifecycle';
 
 /**
@@ -224,6 +224,38 @@ describe('POST /applications/:id/document-review', () => {
     const again = await app.api.post(`/applications/${a.id}/document-review`, { decision: 'COMPLETE' }, app.operatorKey);
     expect(again.status).toBe(409);
     expect(await auditOf(`application:${a.id}`)).toHaveLength(1);
+  });
+});
+
+describe('Updates carry their audit entry', () => {
+  test('S4: the same Update sent again (a client retry with its id) is one change and one audit row: the entry is written once per key', async () => {
+    const callId = await createCall(app);
+    const a = await submitted(callId);
+    const key = `retry-${suffix()}`;
+    const audit = { key, actor: 'operator:test', action: 'application.document-review', subject: `application:${a.id}`, detail: { decision: 'COMPLETE' } };
+    const send = () => a.handle.executeUpdate(reviewDocumentsUpdate, { updateId: key, args: [{ decision: 'COMPLETE', actor: 'operator:test', audit }] });
+    await send();
+    await send(); // Temporal answers the first outcome again; the validator does not run twice
+    await eventually(() => auditOf(`application:${a.id}`), (r) => r.length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await auditOf(`application:${a.id}`)).map((r) => r.key)).toEqual([key]);
+    expect((await a.handle.query(statusQuery)).timeline.filter((e) => e.event === 'DOCUMENTS_ACCEPTED')).toHaveLength(1);
+  });
+});
+
+describe('POST /organisations/:brn/restriction/lift', () => {
+  test('S4/S5: a lift whose audit row PostgreSQL refuses leaves the restriction active; a lift that succeeds has its audit row', async () => {
+    const brn = normaliseBusinessRegistrationNumber(uniqueBrn())!;
+    await app.sql`insert into organisation_restrictions (brn, rule, reason) values (${brn}, 'R5', 'R5: test setup')`;
+    const failed = await withConstraint('audit_log', `subject <> 'organisation:${brn}'`, () =>
+      app.api.post(`/organisations/${brn}/restriction/lift`, { reason: '보고서 제출 확인' }, app.operatorKey),
+    );
+    expect(failed.status).toBe(500);
+    expect(await app.sql`select id from organisation_restrictions where brn = ${brn} and lifted_at is null`).toHaveLength(1);
+    const ok = await app.api.post(`/organisations/${brn}/restriction/lift`, { reason: '보고서 제출 확인' }, app.operatorKey);
+    expect(ok.status).toBe(200);
+    expect(await app.sql`select id from organisation_restrictions where brn = ${brn} and lifted_at is null`).toHaveLength(0);
+    expect(await auditOf(`organisation:${brn}`)).toEqual([expect.objectContaining({ action: 'organisation.restriction.lift', detail: expect.objectContaining({ reason: '보고서 제출 확인' }) })]);
   });
 });
 
