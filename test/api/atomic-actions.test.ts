@@ -8,6 +8,7 @@ import { callStatusQuery, reviewDocumentsUpdate, statusQuery } from '../../src/w
 import { surveyWorkflowId } from '../../src/workflows/survey';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
+import { saveHistory } from '../support/closeout';
 import { createCall, eventually } from '../support/lifecycle';
 
 /**
@@ -284,6 +285,26 @@ describe('PUT /applications/:id/documents/:type', () => {
     expect(storedFiles()).toEqual([...before, ok.body.sha256].sort());
     const download = await fetch(new URL(`/applications/${id}/documents/APPLICATION_PLAN`, app.url), { headers: { authorization: `Bearer ${token}` } });
     expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
+  });
+});
+
+describe('replay fixtures (docs/PATCHING.md)', () => {
+  test('S4/H2: a call created with its cutoffs, then a batch added and an early close, and an application reviewed, each Update carrying its audit entry: one audit row per action, histories kept for replay', async () => {
+    const id = `s4-fixture-${suffix()}`;
+    expect((await app.api.post('/calls', callBody(id, { cutoffs: [addDays(app.today(), 30)] }), app.operatorKey)).status).toBe(201);
+    expect((await app.api.post(`/calls/${id}/batches`, { cutoff: addDays(app.today(), 60) }, app.operatorKey)).status).toBe(201);
+    expect((await app.api.post(`/calls/${id}/early-close`, { closesOn: addDays(app.today(), 90) }, app.operatorKey)).status).toBe(200);
+    const audit = await auditOf(`call:${id}`);
+    expect(audit.map((a) => a.action)).toEqual(['call.create', 'call.batch.add', 'call.early-close']);
+    expect(audit[1]).toMatchObject({ key: expect.any(String), detail: { cutoff: addDays(app.today(), 60), batchId: `${id}-${addDays(app.today(), 60)}` } });
+    expect((await app.sql`select closes_on from calls where id = ${id}`)[0]!.closes_on).toBe(addDays(app.today(), 90));
+
+    const a = await submitted(id);
+    const review = await app.api.post(`/applications/${a.id}/document-review`, { decision: 'SUPPLEMENT', missingDocuments: ['USAGE_SUMMARY'], note: '요약서 보완' }, app.operatorKey);
+    expect(review.status).toBe(200);
+    expect((await auditOf(`application:${a.id}`)).map((r) => r.action)).toEqual(['application.document-review']);
+    await saveHistory(app, callWorkflowId(id), 'call-s4-cutoffs-batch-early-close-audited');
+    await saveHistory(app, applicationWorkflowId(id, a.id), 'application-s4-supplement-audited');
   });
 });
 
