@@ -1,6 +1,7 @@
+import { writeAudit } from '../db/audit';
 import type { IsoDate } from '../domain';
 import type { CloseOutView } from '../workflows/application/closeout-messages';
-import type { ApplicationStatus, TimelineEntry } from '../workflows/messages';
+import type { ApplicationStatus, AuditEntry, TimelineEntry } from '../workflows/messages';
 import { createNotify, type ActivityDeps } from './notify';
 
 /** R6: the statuses of an active user (the support period runs). */
@@ -24,6 +25,8 @@ export function closeOutActivities(deps: ActivityDeps) {
       closeOut: CloseOutView;
       supportEndedOn?: IsoDate;
       final?: { status: ApplicationStatus; timeline: TimelineEntry[] };
+      /** S4: the audit entry of the operator's decision this version stores; once per key. */
+      audit?: AuditEntry;
     }): Promise<void> {
       const v = r.closeOut;
       await sql.begin(async (tx) => {
@@ -46,6 +49,7 @@ export function closeOutActivities(deps: ActivityDeps) {
           await tx`update applications set status = ${r.final.status}, timeline = ${tx.json(r.final.timeline as never)}, updated_at = now()
                    where id = ${r.applicationId}`;
         }
+        if (r.audit) await writeAudit(tx as never, r.audit);
       });
     },
 

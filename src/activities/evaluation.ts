@@ -16,6 +16,8 @@ import {
   type SelectionOutcome,
 } from '../domain';
 import { selectionResultSignal, type SelectionResult } from '../workflows/application/evaluation-messages';
+import type { AuditEntry } from '../workflows/messages';
+import { writeAudit } from '../db/audit';
 import { callRemainingCapacity } from './capacity';
 import { createNotify, type ActivityDeps } from './notify';
 
@@ -205,7 +207,18 @@ export function evaluationActivities(deps: ActivityDeps) {
      * (recomputing would see its own grants as used capacity) and signals only members not
      * yet marked; a repeated signal is harmless (the application keeps the first result).
      */
-    async rankAndPublishBatch(b: { callId: string; batchId: string }): Promise<SelectionSummary> {
+    async rankAndPublishBatch(b: { callId: string; batchId: string; audit?: AuditEntry }): Promise<SelectionSummary> {
+      /** S4: the operator's selection is audited in the transaction that makes it, with its counts; once per key. */
+      const auditSelection = async (tx: Sql) => {
+        if (!b.audit) return;
+        const counts = await tx<Array<{ outcome: SelectionOutcome; n: number }>>`
+          select outcome, count(*)::int as n from selection_results where batch_id = ${b.batchId} group by outcome`;
+        const count = (o: SelectionOutcome) => counts.find((c) => c.outcome === o)?.n ?? 0;
+        await writeAudit(tx, {
+          ...b.audit,
+          detail: { ...b.audit.detail, batchId: b.batchId, members: counts.reduce((s, c) => s + c.n, 0), selected: count('SELECTED'), waitlisted: count('WAITLISTED'), notSelected: count('NOT_SELECTED') },
+        });
+      };
       await sql.begin(async (tx) => {
         // K5: one ranking per call at a time, so two batches never grant the same capacity.
         await tx`select id from calls where id = ${b.callId} for update`;
@@ -217,7 +230,7 @@ export function evaluationActivities(deps: ActivityDeps) {
           select id, submitted_at, created_at, coalesce(committee_type, accelerator_type) as type,
             coalesce(committee_units, units) as units
           from applications where batch_id = ${b.batchId} and status in ${tx(ACTIVE_MEMBER_STATUSES)}`;
-        if (members.length === 0) return;
+        if (members.length === 0) return auditSelection(tx as unknown as Sql);
         const evaluations = await tx<Array<{ application_id: string; scores: Scores }>>`
           select e.application_id, e.scores from evaluations e join applications a on a.id = e.application_id
           where a.batch_id = ${b.batchId} and a.status in ${tx(ACTIVE_MEMBER_STATUSES)}`;
@@ -270,6 +283,7 @@ export function evaluationActivities(deps: ActivityDeps) {
             updated_at = now()
           from selection_results r
           where r.batch_id = ${b.batchId} and r.application_id = a.id`;
+        await auditSelection(tx as unknown as Sql);
       });
 
       let signalled = 0;

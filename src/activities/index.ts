@@ -1,5 +1,6 @@
+import { writeAudit } from '../db/audit';
 import { applicationWorkflowId, type IsoDate } from '../domain';
-import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus } from '../workflows/messages';
+import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
 import { closeOutActivities } from './closeout';
 import { evaluationActivities } from './evaluation';
 import { createNotify, type ActivityDeps } from './notify';
@@ -20,29 +21,43 @@ export function createActivities(deps: ActivityDeps) {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 
-    /** Mirrors the workflow's state into the row that listings and batch closing read. */
+    /**
+     * Mirrors the workflow's state into the row that listings and batch closing read. An
+     * operator's action that caused the change comes with its audit entry: both in one
+     * transaction (S4/S5), the entry once per key however often this runs.
+     */
     async recordApplication(r: {
       applicationId: string;
       status: ApplicationStatus;
       deadlines: ApplicationDeadlinesView;
       documentsAcceptedOn?: IsoDate;
       batchId?: string;
+      audit?: AuditEntry;
     }): Promise<void> {
-      await sql`
-        update applications set status = ${r.status}, deadlines = ${sql.json(r.deadlines as never)},
-          documents_accepted_on = coalesce(${r.documentsAcceptedOn ?? null}::date, documents_accepted_on),
-          batch_id = coalesce(${r.batchId ?? null}, batch_id), updated_at = now()
-        where id = ${r.applicationId}`;
+      await sql.begin(async (tx) => {
+        await tx`
+          update applications set status = ${r.status}, deadlines = ${sql.json(r.deadlines as never)},
+            documents_accepted_on = coalesce(${r.documentsAcceptedOn ?? null}::date, documents_accepted_on),
+            batch_id = coalesce(${r.batchId ?? null}, batch_id), updated_at = now()
+          where id = ${r.applicationId}`;
+        if (r.audit) await writeAudit(tx as never, r.audit);
+      });
     },
 
-    async recordBatch(b: { callId: string; batchId: string; cutoff: IsoDate; addedBy: string }): Promise<void> {
-      await sql`
-        insert into batches (id, call_id, cutoff, created_by) values (${b.batchId}, ${b.callId}, ${b.cutoff}, ${b.addedBy})
-        on conflict (id) do nothing`;
+    async recordBatch(b: { callId: string; batchId: string; cutoff: IsoDate; addedBy: string; audit?: AuditEntry }): Promise<void> {
+      await sql.begin(async (tx) => {
+        await tx`
+          insert into batches (id, call_id, cutoff, created_by) values (${b.batchId}, ${b.callId}, ${b.cutoff}, ${b.addedBy})
+          on conflict (id) do nothing`;
+        if (b.audit) await writeAudit(tx as never, { ...b.audit, detail: { ...b.audit.detail, batchId: b.batchId } });
+      });
     },
 
-    async recordCallClose(c: { callId: string; closesOn: IsoDate; actor: string }): Promise<void> {
-      await sql`update calls set closes_on = ${c.closesOn} where id = ${c.callId}`;
+    async recordCallClose(c: { callId: string; closesOn: IsoDate; actor: string; audit?: AuditEntry }): Promise<void> {
+      await sql.begin(async (tx) => {
+        await tx`update calls set closes_on = ${c.closesOn} where id = ${c.callId}`;
+        if (c.audit) await writeAudit(tx as never, c.audit); // S4, with the change
+      });
     },
 
     /** C3: every applicant with an open draft or an application in progress is told. */

@@ -1,4 +1,6 @@
 import type { Sql } from '../db';
+import { writeAudit } from '../db/audit';
+import type { AuditEntry } from '../workflows/messages';
 import {
   DEFAULT_UTILISATION_THRESHOLDS,
   firstDayOfIsoMonth,
@@ -144,29 +146,37 @@ export function operationActivities(deps: ActivityDeps) {
       defaulted: boolean;
       to?: Resource;
       note?: string;
+      /** S4: the operator's audit entry, in the same transaction as the decision; once per key. */
+      audit?: AuditEntry;
     }): Promise<void> {
-      await sql`
-        update quarterly_reviews set decision = ${d.decision}, decided_by = ${d.decidedBy}, decided_on = ${d.decidedOn},
-          defaulted = ${d.defaulted}, new_resource = ${d.to ? sql.json(d.to) : null}, note = ${d.note ?? null}
-        where application_id = ${d.applicationId} and review_date = ${d.reviewDate} and decision is null`;
-      if (d.defaulted) {
-        // S4: a decision the process took by itself (I2) is audited like an operator's.
-        await sql`
-          insert into audit_log (actor, action, subject, detail)
-          select 'system:I2', 'application.quarterly-decision', ${`application:${d.applicationId}`},
-                 ${sql.json({ decision: d.decision, reviewDate: d.reviewDate, defaulted: true })}
-          where not exists (select 1 from audit_log where actor = 'system:I2' and subject = ${`application:${d.applicationId}`}
-                              and detail->>'reviewDate' = ${d.reviewDate})`;
-      }
+      await sql.begin(async (tx) => {
+        await tx`
+          update quarterly_reviews set decision = ${d.decision}, decided_by = ${d.decidedBy}, decided_on = ${d.decidedOn},
+            defaulted = ${d.defaulted}, new_resource = ${d.to ? tx.json(d.to) : null}, note = ${d.note ?? null}
+          where application_id = ${d.applicationId} and review_date = ${d.reviewDate} and decision is null`;
+        if (d.audit) await writeAudit(tx as never, d.audit);
+        if (d.defaulted) {
+          // S4: a decision the process took by itself (I2) is audited like an operator's.
+          await tx`
+            insert into audit_log (actor, action, subject, detail)
+            select 'system:I2', 'application.quarterly-decision', ${`application:${d.applicationId}`},
+                   ${tx.json({ decision: d.decision, reviewDate: d.reviewDate, defaulted: true })}
+            where not exists (select 1 from audit_log where actor = 'system:I2' and subject = ${`application:${d.applicationId}`}
+                                and detail->>'reviewDate' = ${d.reviewDate})`;
+        }
+      });
     },
 
     /**
      * Q2/O1: support ended early (reclaim, withdrawal after allocation): from now on the
      * application holds no capacity (K5), so freed capacity can be offered at once (V7).
      */
-    async endSupportEarly(e: { applicationId: string; endedOn: IsoDate }): Promise<void> {
-      await sql`update applications set support_ended_on = coalesce(support_ended_on, ${e.endedOn}::date), updated_at = now()
-                where id = ${e.applicationId}`;
+    async endSupportEarly(e: { applicationId: string; endedOn: IsoDate; audit?: AuditEntry }): Promise<void> {
+      await sql.begin(async (tx) => {
+        await tx`update applications set support_ended_on = coalesce(support_ended_on, ${e.endedOn}::date), updated_at = now()
+                  where id = ${e.applicationId}`;
+        if (e.audit) await writeAudit(tx as never, e.audit); // S4: the reclaim's audit row, with the support end
+      });
     },
 
     /**

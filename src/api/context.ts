@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Sql } from '../db';
+import { writeAudit } from '../db/audit';
 import { kstDateOf, type IsoDate } from '../domain';
+import type { AuditEntry } from '../workflows/messages';
 import type { Actor } from './auth';
 import { actorLabel } from './auth';
+import { badRequest } from './errors';
 
 /** What every route handler gets: the database, Temporal, configuration and the clock. */
 export interface ApiDeps {
@@ -19,7 +23,76 @@ export interface ApiDeps {
 
 export const systemToday = (): IsoDate => kstDateOf(Date.now());
 
-/** S4: every operator and evaluator action, append-only. */
+/**
+ * S4: every operator and evaluator action, append-only. Call it with the transaction that
+ * makes the change (`sql.begin(async (tx) => { change; await audit(tx, …) })`), so the
+ * action and its audit row are committed together or not at all (S5).
+ */
 export async function audit(sql: Sql, actor: Actor, action: string, subject: string, detail: Record<string, unknown> = {}) {
-  await sql`insert into audit_log (actor, action, subject, detail) values (${actorLabel(actor)}, ${action}, ${subject}, ${sql.json(detail as never)})`;
+  await writeAudit(sql, { actor: actorLabel(actor), action, subject, detail });
+}
+
+/**
+ * S4/S5: the audit entry of an action a workflow carries out (an Update). Its key is also
+ * the Update's id (`updateId: entry.key`), so a retried request is the same Update and the
+ * same audit row. Checked against PostgreSQL first: the activity that writes it later must
+ * not meet a value the database refuses (a NUL, a lone surrogate) and retry for ever while
+ * the change stays half done, so such input is refused here, before anything changed.
+ */
+export async function auditEntry(
+  sql: Sql,
+  actor: Actor,
+  action: string,
+  subject: string,
+  detail: Record<string, unknown> = {},
+): Promise<AuditEntry> {
+  const entry: AuditEntry = { key: randomUUID(), actor: actorLabel(actor), action, subject, detail };
+  await assertStorable(sql, entry);
+  return entry;
+}
+
+/**
+ * S5: asks PostgreSQL itself whether a value can be stored as text and jsonb (the only
+ * judge of what it refuses), so an action is refused with 400 before anything changes
+ * instead of failing half way. Bad-input classes (22: data exception) become 400 naming
+ * the first field that holds the offending value.
+ */
+export async function assertStorable(sql: Sql, value: object): Promise<void> {
+  try {
+    await sql`select ${sql.json(value as never)}::jsonb as v`;
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (!code.startsWith('22')) throw err;
+    throw badRequest([{ field: unstorableField(value) ?? '(body)', message: 'S5: holds a character PostgreSQL cannot store (NUL or a lone surrogate)' }]);
+  }
+}
+
+/** The path of the first string holding a NUL or a lone surrogate (for the 400's field name). */
+export function unstorableField(value: unknown, path: string[] = []): string | undefined {
+  const bad = (s: string) => s.includes('\u0000') || /(?:[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff])/.test(s);
+  if (typeof value === 'string') return bad(value) ? path.join('.') || '(body)' : undefined;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (bad(k)) return [...path, k].join('.');
+      const found = unstorableField(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * S4: an Update's audit row is written by the workflow's activity, with the change, a moment
+ * after the Update is accepted. The answer waits for it (bounded) so that what the client
+ * reads next (the row, the log) already shows the action; past the bound the workflow still
+ * writes both, durably, and the answer says so.
+ */
+export async function auditWritten(sql: Sql, key: string, timeoutMs = 10_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
+    const [row] = await sql`select 1 from audit_log where key = ${key}`;
+    if (row) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, wait));
+  }
 }

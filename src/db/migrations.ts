@@ -170,4 +170,13 @@ alter table applications
   EVALUATION_MIGRATION,
   OPERATION_MIGRATION,
   CLOSEOUT_MIGRATION,
+  {
+    id: '006_s4_audit_key',
+    sql: `
+-- S4/S5: an action a workflow carries out has its audit row written by the activity that
+-- persists the change, in the same transaction; the key (the Update's id) keeps a retried
+-- activity from writing it twice. Rows the API writes itself have none (NULLs never clash).
+alter table audit_log add column key text unique;
+`,
+  },
 ];

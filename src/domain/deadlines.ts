@@ -76,6 +76,18 @@ export function quarterCutoffToAdd(day: IsoDate, cutoffs: readonly IsoDate[], ap
   return hasOne ? null : last;
 }
 
+/**
+ * C2: why a batch cutoff cannot be added (undefined when it can): not in the past, not after
+ * the support end, not twice. The call workflow's validator and POST /calls (which checks
+ * every initial cutoff before it writes anything, S5) both ask this.
+ */
+export function cutoffProblem(cutoff: IsoDate, today: IsoDate, supportEndsOn: IsoDate, existing: readonly IsoDate[]): string | undefined {
+  if (compareDates(cutoff, today) < 0) return `C2: cutoff ${cutoff} is in the past`;
+  if (compareDates(cutoff, supportEndsOn) > 0) return `C2: cutoff ${cutoff} is after the support end ${supportEndsOn}`;
+  if (existing.includes(cutoff)) return `C2: a batch with cutoff ${cutoff} exists`;
+  return undefined;
+}
+
 /** C3: notice at least 21 days before the new close date (20 days → refused, 21 → allowed). */
 export function earlyCloseAllowed(noticeOn: IsoDate, closeOn: IsoDate): boolean {
   return daysBetween(noticeOn, closeOn) >= EARLY_CLOSE_NOTICE_DAYS;

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BatchDeadlineKind, SelectionSummary } from '../activities/evaluation';
+import type { AuditEntry } from './messages';
 import {
   addDays,
   AT_RISK_DAYS_BEFORE,
@@ -52,7 +53,8 @@ export interface BatchState {
 
 export const batchStatusQuery = defineQuery<BatchState>('batchStatus');
 /** V5: the operator runs the batch's selection; refused (409) once it has begun or been made. */
-export const selectBatchUpdate = defineUpdate<SelectionSummary, [{ actor: string }]>('selectBatch');
+/** V5: the operator selects; `audit` (S4) is written in the ranking's transaction. */
+export const selectBatchUpdate = defineUpdate<SelectionSummary, [{ actor: string; audit?: AuditEntry }]>('selectBatch');
 
 const { checkBatchDeadline, beginSelection } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -92,7 +94,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
 
   setHandler(
     selectBatchUpdate,
-    async ({ actor }: { actor: string }): Promise<SelectionSummary> => {
+    async ({ actor, audit }: { actor: string; audit?: AuditEntry }): Promise<SelectionSummary> => {
       const startedAt = iso(now());
       state.selection = { state: 'IN_PROGRESS', by: actor, startedAt };
       try {
@@ -105,7 +107,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
             { short: begun.short, shortTotal: begun.shortTotal },
           );
         }
-        const summary = await rankAndPublishBatch({ callId: input.callId, batchId: input.batchId });
+        const summary = await rankAndPublishBatch({ callId: input.callId, batchId: input.batchId, ...(audit ? { audit } : {}) });
         state.reviewComplete = true;
         state.selection = { state: 'DONE', by: actor, startedAt, doneAt: iso(now()), summary };
         return summary;

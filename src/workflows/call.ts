@@ -11,6 +11,7 @@ import {
 import type { Activities } from '../activities';
 import {
   compareDates,
+  cutoffProblem,
   earlyCloseAllowed,
   EARLY_CLOSE_NOTICE_DAYS,
   endOfDayKst,
@@ -52,7 +53,10 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     callId: input.callId,
     closesOn: input.closesOn,
     supportEndsOn: input.supportEndsOn,
-    batches: [],
+    // S4/S5: POST /calls writes its initial batches' rows in the transaction that creates the
+    // call (checked by C2 first); the workflow starts knowing them, with no command of its own.
+    // Histories before this always had `cutoffs: []`, so they replay the same.
+    batches: (input.cutoffs ?? []).map((cutoff) => ({ batchId: batchIdOf(input.callId, cutoff), cutoff, closed: false, addedBy: input.cutoffsAddedBy ?? 'C1' })),
     open: true,
   };
   let waiting = carry?.waiting ?? 0;
@@ -62,31 +66,29 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
 
   setHandler(
     addBatchUpdate,
-    async ({ cutoff, actor }) => {
+    async ({ cutoff, actor, audit }) => {
       const batch = { batchId: batchIdOf(state.callId, cutoff), cutoff, closed: false, addedBy: actor };
       state.batches.push(batch);
       state.batches.sort((a, b) => compareDates(a.cutoff, b.cutoff));
-      await recordBatch({ callId: state.callId, batchId: batch.batchId, cutoff, addedBy: actor });
+      // S4: the operator's audit entry is written with the batch row (same activity, same command).
+      await recordBatch({ callId: state.callId, batchId: batch.batchId, cutoff, addedBy: actor, ...(audit ? { audit } : {}) });
       changed++;
       return batch;
     },
     {
       validator: ({ cutoff }) => {
-        if (compareDates(cutoff, today()) < 0) throw new Error(`C2: cutoff ${cutoff} is in the past`);
-        if (compareDates(cutoff, state.supportEndsOn) > 0) {
-          throw new Error(`C2: cutoff ${cutoff} is after the support end ${state.supportEndsOn}`);
-        }
-        if (state.batches.some((b) => b.cutoff === cutoff)) throw new Error(`C2: a batch with cutoff ${cutoff} exists`);
+        const problem = cutoffProblem(cutoff, today(), state.supportEndsOn, state.batches.map((b) => b.cutoff));
+        if (problem) throw new Error(problem);
       },
     },
   );
 
   setHandler(
     earlyCloseUpdate,
-    async ({ closesOn, actor }) => {
+    async ({ closesOn, actor, audit }) => {
       state.earlyClose = { closesOn, noticeOn: today() };
       state.closesOn = closesOn;
-      await recordCallClose({ callId: state.callId, closesOn, actor });
+      await recordCallClose({ callId: state.callId, closesOn, actor, ...(audit ? { audit } : {}) }); // S4: audit with the change
       await notifyEarlyClose({ callId: state.callId, closesOn });
       changed++;
       return state;

@@ -71,6 +71,20 @@ export interface ApplicationInput {
   supplementDays: number; // I5, from the call's settings
 }
 
+/**
+ * S4/S5: the audit row of an operator's or evaluator's action that a workflow carries out.
+ * The API builds it (after checking PostgreSQL can store it) and sends it with the Update;
+ * the activity that persists the change writes it in the same transaction, once per `key`
+ * (the Update's id), so a retried activity or a dead API process never loses or doubles it.
+ */
+export interface AuditEntry {
+  key: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
 export type DocumentReviewDecision =
   | { decision: 'COMPLETE' }
   | { decision: 'SUPPLEMENT'; missingDocuments: string[]; dueDays?: number; note?: string }
@@ -78,7 +92,7 @@ export type DocumentReviewDecision =
 
 export const statusQuery = defineQuery<ApplicationState>('status');
 /** Operator's document review (A4, A5, E4). */
-export const reviewDocumentsUpdate = defineUpdate<ApplicationState, [DocumentReviewDecision & { actor: string }]>(
+export const reviewDocumentsUpdate = defineUpdate<ApplicationState, [DocumentReviewDecision & { actor: string; audit?: AuditEntry }]>(
   'reviewDocuments',
 );
 /** Applicant hands in the requested supplement (I5); the API has checked the documents. */
@@ -96,7 +110,10 @@ export interface CallInput {
   minEvaluators: number;
   closesOn?: IsoDate;
   supportEndsOn: IsoDate;
+  /** C2: the call's initial cutoffs; their batch rows are written by POST /calls (S4). */
   cutoffs: IsoDate[];
+  /** Who set the initial cutoffs (the creating operator). */
+  cutoffsAddedBy?: string;
 }
 
 export interface CallState {
@@ -110,11 +127,11 @@ export interface CallState {
 
 export const callStatusQuery = defineQuery<CallState>('callStatus');
 /** C2: an operator adds a batch cutoff. */
-export const addBatchUpdate = defineUpdate<CallState['batches'][number], [{ cutoff: IsoDate; actor: string }]>(
+export const addBatchUpdate = defineUpdate<CallState['batches'][number], [{ cutoff: IsoDate; actor: string; audit?: AuditEntry }]>(
   'addBatch',
 );
 /** C3: early close with at least 21 days' notice. */
-export const earlyCloseUpdate = defineUpdate<CallState, [{ closesOn: IsoDate; actor: string }]>('earlyClose');
+export const earlyCloseUpdate = defineUpdate<CallState, [{ closesOn: IsoDate; actor: string; audit?: AuditEntry }]>('earlyClose');
 /** An application's documents were accepted: the call may need a C2 quarter cutoff. */
 export const applicationWaitingSignal = defineSignal<[{ applicationId: string; acceptedOn: IsoDate }]>(
   'applicationWaiting',

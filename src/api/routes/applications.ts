@@ -37,7 +37,7 @@ import {
   StatusAttr,
 } from '../../workflows/search-attributes';
 import { actorLabel, hashSecret, newApplicantToken, type Actor } from '../auth';
-import { audit, type ApiDeps } from '../context';
+import { assertStorable, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute } from '../route';
@@ -268,12 +268,17 @@ export function applicationRoutes(deps: ApiDeps) {
         if (!contentMatchesExtension(ext, kind)) {
           throw ruleRefused('A4', `the file is not a .${ext}: its content is ${kind}`);
         }
-        const sha256 = await store.put(bytes);
-        await sql`
-          insert into documents (application_id, type, filename, extension, content_kind, size_bytes, sha256)
-          values (${app.id}, ${params.type}, ${query.filename}, ${ext}, ${kind}, ${bytes.length}, ${sha256})
-          on conflict (application_id, type) do update set filename = excluded.filename, extension = excluded.extension,
-            content_kind = excluded.content_kind, size_bytes = excluded.size_bytes, sha256 = excluded.sha256, uploaded_at = now()`;
+        // S5: name, type and content are all checked above (and the name by PostgreSQL here)
+        // before anything is stored; the file is kept only once its row is committed.
+        await assertStorable(sql, { filename: query.filename });
+        const sha256 = await store.storeFor(bytes, async (sha256) => {
+          await sql`
+            insert into documents (application_id, type, filename, extension, content_kind, size_bytes, sha256)
+            values (${app.id}, ${params.type}, ${query.filename}, ${ext}, ${kind}, ${bytes.length}, ${sha256})
+            on conflict (application_id, type) do update set filename = excluded.filename, extension = excluded.extension,
+              content_kind = excluded.content_kind, size_bytes = excluded.size_bytes, sha256 = excluded.sha256, uploaded_at = now()`;
+          return sha256;
+        });
         res.status(201);
         return { type: params.type, filename: query.filename, sizeBytes: bytes.length, sha256, missingDocuments: await missingFor(app) };
       },
@@ -436,8 +441,14 @@ export function applicationRoutes(deps: ApiDeps) {
             });
           }
         }
-        const state = await handleOf(app).executeUpdate(reviewDocumentsUpdate, { args: [{ ...body, actor: actorLabel(actor) }] });
-        await audit(sql, actor, 'application.document-review', `application:${app.id}`, body);
+        // S4/S5: checked (PostgreSQL can store it) before the Update; the workflow writes this
+        // entry with the status change, so the review and its audit row land together or not at all.
+        const entry = await auditEntry(sql, actor, 'application.document-review', `application:${app.id}`, body);
+        const state = await handleOf(app).executeUpdate(reviewDocumentsUpdate, {
+          updateId: entry.key,
+          args: [{ ...body, actor: actorLabel(actor), audit: entry }],
+        });
+        await auditWritten(sql, entry.key);
         return { id: app.id, decision: body.decision, status: state.status };
       },
     }),

@@ -1,10 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { callWorkflowId, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
-import { callWorkflow } from '../../workflows/call';
+import { callWorkflowId, compareDates, cutoffProblem, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
+import { batchIdOf, callWorkflow } from '../../workflows/call';
 import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
 import { CallIdAttr } from '../../workflows/search-attributes';
-import { audit, type ApiDeps } from '../context';
+import { actorLabel } from '../auth';
+import { assertStorable, audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { conflict, notFound, ruleRefused } from '../errors';
 import { defineRoute } from '../route';
 import { addBatchSchema, callIdParam, createCallSchema, earlyCloseSchema, type CreateCall } from '../schemas';
@@ -42,6 +43,22 @@ export function callRoutes(deps: ApiDeps) {
   const { sql, client, config } = deps;
   const handle = (id: string) => client.workflow.getHandle(callWorkflowId(id));
 
+  /**
+   * Starts a call's workflow while POST /calls holds the call's id in its transaction: one
+   * already running then is an orphan of an attempt that died before its commit (no row
+   * exists for it), so it is terminated and this one started in its place. (Portable: the
+   * time-skipping test server has no WorkflowIdConflictPolicy.)
+   */
+  const startReplacingOrphan: typeof client.workflow.start = async (wf, options) => {
+    try {
+      return await client.workflow.start(wf, options);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await client.workflow.getHandle(options.workflowId).terminate('S4/S5: orphan of a POST /calls that did not commit');
+      return client.workflow.start(wf, options);
+    }
+  };
+
   return [
     defineRoute({
       method: 'post',
@@ -53,41 +70,62 @@ export function callRoutes(deps: ApiDeps) {
       handler: async ({ body, actor, res }) => {
         // R6: every call surveys its users once a year; without a day given, a month before the support end.
         const surveyOn = body.surveyOn ?? defaultSurveyDay(body.supportEndsOn);
-        const inserted = await sql<CallRow[]>`
-          insert into calls (id, title, announced_on, closes_on, support_ends_on, capacity, settings, survey_on)
-          values (${body.id}, ${body.title}, ${body.announcedOn}, ${body.closesOn ?? null}, ${body.supportEndsOn},
-                  ${sql.json(body.capacity)}, ${sql.json(body.settings)}, ${surveyOn})
-          on conflict (id) do nothing returning *`;
-        if (!inserted[0]) throw conflict(`call ${body.id} exists`);
+        const addedBy = actorLabel(actor);
+        // S5: everything is checked before anything is written or started: the C2 cutoffs
+        // (the rule the workflow's validator applies to a later one) and, by PostgreSQL
+        // itself, that every value can be stored.
+        const cutoffs = [...body.cutoffs].sort(compareDates);
+        const problems = cutoffs
+          .map((c, i) => ({ field: `cutoffs.${body.cutoffs.indexOf(c)}`, message: cutoffProblem(c, deps.today(), body.supportEndsOn, cutoffs.slice(0, i)) }))
+          .filter((p): p is { field: string; message: string } => p.message !== undefined);
+        if (problems.length) throw ruleRefused('C2', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: problems });
+        await assertStorable(sql, body);
+
+        // S4/S5: the row, its batches and the audit row in one transaction, and the two
+        // workflows started inside it, before the commit. Anything failing rolls the rows back
+        // and terminates what was started, so an error leaves no call and no process. The
+        // workflow ids are the call's (H2); one found running while this transaction holds
+        // the call's id can only be the orphan of an attempt that died before its commit, so
+        // it is terminated and replaced, so a retry heals that case too.
+        const started: Array<{ terminate(reason?: string): Promise<unknown> }> = [];
+        const searchAttributes = deps.searchAttributes ? { typedSearchAttributes: [{ key: CallIdAttr, value: body.id }] } : {};
         try {
-          await client.workflow.start(callWorkflow, {
-            workflowId: callWorkflowId(body.id),
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            args: [{ callId: body.id, closesOn: body.closesOn, supportEndsOn: body.supportEndsOn, cutoffs: [], minEvaluators: body.settings.minEvaluators }],
-            ...(deps.searchAttributes ? { typedSearchAttributes: [{ key: CallIdAttr, value: body.id }] } : {}),
+          const row = await sql.begin(async (tx) => {
+            const [inserted] = await tx<CallRow[]>`
+              insert into calls (id, title, announced_on, closes_on, support_ends_on, capacity, settings, survey_on)
+              values (${body.id}, ${body.title}, ${body.announcedOn}, ${body.closesOn ?? null}, ${body.supportEndsOn},
+                      ${sql.json(body.capacity)}, ${sql.json(body.settings)}, ${surveyOn})
+              on conflict (id) do nothing returning *`;
+            if (!inserted) throw conflict(`call ${body.id} exists`);
+            for (const cutoff of cutoffs) {
+              await tx`insert into batches (id, call_id, cutoff, created_by) values (${batchIdOf(body.id, cutoff)}, ${body.id}, ${cutoff}, ${addedBy})`;
+            }
+            started.push(
+              await startReplacingOrphan(callWorkflow, {
+                workflowId: callWorkflowId(body.id),
+                taskQueue: config.TEMPORAL_TASK_QUEUE,
+                args: [{ callId: body.id, closesOn: body.closesOn, supportEndsOn: body.supportEndsOn, cutoffs, cutoffsAddedBy: addedBy, minEvaluators: body.settings.minEvaluators }],
+                ...searchAttributes,
+              }),
+            );
+            started.push(
+              await startReplacingOrphan(surveyWorkflow, {
+                workflowId: surveyWorkflowId(body.id),
+                taskQueue: config.TEMPORAL_TASK_QUEUE,
+                args: [{ callId: body.id, surveyOn, supportEndsOn: body.supportEndsOn }],
+                ...searchAttributes,
+              }),
+            );
+            // Last, so that every write before the commit (and both starts) is covered by the rollback path.
+            await audit(tx as never, actor, 'call.create', `call:${body.id}`, { body });
+            return inserted;
           });
+          res.status(201);
+          return callView(row);
         } catch (err) {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-            await sql`delete from calls where id = ${body.id}`;
-            throw err;
-          }
+          for (const h of started) await h.terminate('S4/S5: POST /calls failed; nothing of it is kept').catch(() => undefined);
+          throw err;
         }
-        try {
-          await client.workflow.start(surveyWorkflow, {
-            workflowId: surveyWorkflowId(body.id),
-            taskQueue: config.TEMPORAL_TASK_QUEUE,
-            args: [{ callId: body.id, surveyOn, supportEndsOn: body.supportEndsOn }],
-            ...(deps.searchAttributes ? { typedSearchAttributes: [{ key: CallIdAttr, value: body.id }] } : {}),
-          });
-        } catch (err) {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        }
-        for (const cutoff of body.cutoffs) {
-          await handle(body.id).executeUpdate(addBatchUpdate, { args: [{ cutoff, actor: `operator:${(actor as { id: string }).id}` }] });
-        }
-        await audit(sql, actor, 'call.create', `call:${body.id}`, { body });
-        res.status(201);
-        return callView(inserted[0]);
       },
     }),
     defineRoute({
@@ -124,10 +162,13 @@ export function callRoutes(deps: ApiDeps) {
       body: addBatchSchema,
       handler: async ({ params, body, actor, res }) => {
         await loadCall(deps, params.id);
+        // S4: the workflow's recordBatch writes this entry with the batch row (batchId added there).
+        const entry = await auditEntry(sql, actor, 'call.batch.add', `call:${params.id}`, { cutoff: body.cutoff });
         const batch = await handle(params.id).executeUpdate(addBatchUpdate, {
-          args: [{ cutoff: body.cutoff, actor: `operator:${(actor as { id: string }).id}` }],
+          updateId: entry.key,
+          args: [{ cutoff: body.cutoff, actor: actorLabel(actor), audit: entry }],
         });
-        await audit(sql, actor, 'call.batch.add', `call:${params.id}`, { cutoff: body.cutoff, batchId: batch.batchId });
+        await auditWritten(sql, entry.key);
         res.status(201);
         return batch;
       },
@@ -145,10 +186,13 @@ export function callRoutes(deps: ApiDeps) {
         if (!earlyCloseAllowed(deps.today(), body.closesOn)) {
           throw ruleRefused('C3', `an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice: ${body.closesOn} is too soon`);
         }
+        // S4: the workflow's recordCallClose writes this entry with the new close date.
+        const entry = await auditEntry(sql, actor, 'call.early-close', `call:${params.id}`, { closesOn: body.closesOn });
         const state = await handle(params.id).executeUpdate(earlyCloseUpdate, {
-          args: [{ closesOn: body.closesOn, actor: `operator:${(actor as { id: string }).id}` }],
+          updateId: entry.key,
+          args: [{ closesOn: body.closesOn, actor: actorLabel(actor), audit: entry }],
         });
-        await audit(sql, actor, 'call.early-close', `call:${params.id}`, { closesOn: body.closesOn });
+        await auditWritten(sql, entry.key);
         return { closesOn: state.closesOn, earlyClose: state.earlyClose };
       },
     }),

@@ -23,7 +23,7 @@ import {
 } from '../../workflows/application/closeout-messages';
 import { statusQuery } from '../../workflows/messages';
 import { actorLabel, type Actor } from '../auth';
-import { audit, type ApiDeps } from '../context';
+import { assertStorable, audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { conflict, forbidden, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
@@ -147,10 +147,13 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       handler: async ({ params, body, actor }) => {
         const app = await load(params.id, actor);
         assertTracked(app);
+        // S4/S5: checked first; the workflow stores the decision and this entry in one transaction.
+        const entry = await auditEntry(sql, actor, `close-out.${item === 'REPORT' ? 'report' : 'data-sharing'}.${body.decision.toLowerCase()}`, `application:${app.id}`, body);
         const view = await handleOf(app).executeUpdate(reviewCloseOutUpdate, {
-          args: [{ item, decision: body.decision, reason: body.reason, actor: actorLabel(actor) }],
+          updateId: entry.key,
+          args: [{ item, decision: body.decision, reason: body.reason, actor: actorLabel(actor), audit: entry }],
         });
-        await audit(sql, actor, `close-out.${item === 'REPORT' ? 'report' : 'data-sharing'}.${body.decision.toLowerCase()}`, `application:${app.id}`, body);
+        await auditWritten(sql, entry.key);
         return { id: app.id, closeOut: view };
       },
     });
@@ -177,13 +180,17 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
           // The report refers to its files by hash: they cannot change under it.
           throw conflict(`R1: the result report is ${reportStatus}; its evidence can no longer change`);
         }
-        const sha256 = await store.put(bytes);
         const ext = extensionOf(params.name);
-        await sql`
-          insert into closeout_evidence (application_id, name, extension, content_kind, size_bytes, sha256)
-          values (${app.id}, ${params.name}, ${ext}, ${detectContentKind(bytes)}, ${bytes.length}, ${sha256})
-          on conflict (application_id, name) do update set extension = excluded.extension, content_kind = excluded.content_kind,
-            size_bytes = excluded.size_bytes, sha256 = excluded.sha256, uploaded_at = now()`;
+        // S5: checked before it is stored; the file is kept only once its row is committed.
+        await assertStorable(sql, { name: params.name });
+        const sha256 = await store.storeFor(bytes, async (sha256) => {
+          await sql`
+            insert into closeout_evidence (application_id, name, extension, content_kind, size_bytes, sha256)
+            values (${app.id}, ${params.name}, ${ext}, ${detectContentKind(bytes)}, ${bytes.length}, ${sha256})
+            on conflict (application_id, name) do update set extension = excluded.extension, content_kind = excluded.content_kind,
+              size_bytes = excluded.size_bytes, sha256 = excluded.sha256, uploaded_at = now()`;
+          return sha256;
+        });
         res.status(201);
         return { name: params.name, sizeBytes: bytes.length, sha256 };
       },
@@ -328,14 +335,18 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       body: liftSchema,
       handler: async ({ params, body, actor }) => {
         const brn = normaliseBusinessRegistrationNumber(params.brn)!;
-        const lifted = await sql<Array<{ id: number; rule: string; application_id: string | null }>>`
-          update organisation_restrictions set lifted_at = now(), lifted_by = ${actorLabel(actor)}, lift_reason = ${body.reason}
-          where brn = ${brn} and lifted_at is null ${body.restrictionId ? sql`and id = ${body.restrictionId}` : sql``}
-          returning id::int, rule, application_id`;
-        if (lifted.length === 0) throw conflict(`E5: organisation ${brn} has no active restriction${body.restrictionId ? ` ${body.restrictionId}` : ''}`);
-        await audit(sql, actor, 'organisation.restriction.lift', `organisation:${brn}`, {
-          reason: body.reason,
-          lifted: lifted.map((r) => ({ id: r.id, rule: r.rule, applicationId: r.application_id })),
+        // S4/S5: the lift and its audit row in one transaction; a refusal rolls both back.
+        const lifted = await sql.begin(async (tx) => {
+          const rows = await tx<Array<{ id: number; rule: string; application_id: string | null }>>`
+            update organisation_restrictions set lifted_at = now(), lifted_by = ${actorLabel(actor)}, lift_reason = ${body.reason}
+            where brn = ${brn} and lifted_at is null ${body.restrictionId ? sql`and id = ${body.restrictionId}` : sql``}
+            returning id::int, rule, application_id`;
+          if (rows.length === 0) throw conflict(`E5: organisation ${brn} has no active restriction${body.restrictionId ? ` ${body.restrictionId}` : ''}`);
+          await audit(tx as never, actor, 'organisation.restriction.lift', `organisation:${brn}`, {
+            reason: body.reason,
+            lifted: rows.map((r) => ({ id: r.id, rule: r.rule, applicationId: r.application_id })),
+          });
+          return rows;
         });
         return { brn, lifted: lifted.map((r) => ({ id: r.id, rule: r.rule, applicationId: r.application_id })) };
       },

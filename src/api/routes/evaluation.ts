@@ -22,7 +22,7 @@ import type { Sql } from '../../db';
 import { batchWorkflowId } from '../../workflows/call';
 import { selectBatchUpdate } from '../../workflows/batch';
 import { actorLabel, type Actor } from '../auth';
-import { audit, type ApiDeps } from '../context';
+import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
@@ -147,9 +147,12 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
         if (bad.length) {
           throw badRequest(bad.map((b) => ({ field: `evaluatorIds.${b.i}`, message: `${b.id} is not an active EVALUATOR API key` })));
         }
-        await sql`insert into evaluator_assignments ${sql(body.evaluatorIds.map((id) => ({ batch_id: batch.id, evaluator_id: id })))}
-                  on conflict do nothing`;
-        await audit(sql, actor, 'batch.evaluators.assign', `batch:${batch.id}`, { evaluatorIds: body.evaluatorIds });
+        // S4/S5: the assignment and its audit row commit together.
+        await sql.begin(async (tx) => {
+          await tx`insert into evaluator_assignments ${sql(body.evaluatorIds.map((id) => ({ batch_id: batch.id, evaluator_id: id })))}
+                    on conflict do nothing`;
+          await audit(tx as never, actor, 'batch.evaluators.assign', `batch:${batch.id}`, { evaluatorIds: body.evaluatorIds });
+        });
         res.status(201);
         return { batchId: batch.id, evaluators: await evaluatorsOf(sql, batch.id) };
       },
@@ -450,10 +453,12 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
             { rule: 'I4', short },
           );
         }
+        // S4/S5: the ranking's transaction writes this entry with the counts it produced.
+        const entry = await auditEntry(sql, actor, 'batch.select', `batch:${batch.id}`);
         const summary = await client.workflow
           .getHandle(batchWorkflowId(batch.id))
-          .executeUpdate(selectBatchUpdate, { args: [{ actor: actorLabel(actor) }] });
-        await audit(sql, actor, 'batch.select', `batch:${batch.id}`, { ...summary });
+          .executeUpdate(selectBatchUpdate, { updateId: entry.key, args: [{ actor: actorLabel(actor), audit: entry }] });
+        await auditWritten(sql, entry.key);
         return summary;
       },
     }),

@@ -30,7 +30,7 @@ import {
 } from '../../workflows/application/operation-messages';
 import { statusQuery, type ApplicationState } from '../../workflows/messages';
 import { actorLabel, type Actor } from '../auth';
-import { audit, type ApiDeps } from '../context';
+import { auditEntry, auditWritten, audit, type ApiDeps } from '../context';
 import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
 import { applicationIdParam } from '../schemas';
@@ -183,9 +183,14 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
           const storage = await callRemainingExtraStorageTb(sql, app.call_id, app.id);
           if (storage < body.extraStorageTb) throw ruleRefused('K5', `only ${Math.max(0, storage)} TB of extra storage left`);
         }
+        // S4/S5: checked first; the workflow writes this entry (with the setup end) in the
+        // transaction that records the allocation.
+        const entry = await auditEntry(sql, actor, 'application.allocate', `application:${app.id}`, { ...body, type, units });
         const view = await handleOf(app)
           .executeUpdate(allocateUpdate, {
+            updateId: entry.key,
             args: [{
+              audit: entry,
               actor: actorLabel(actor),
               servers: body.servers,
               type,
@@ -198,7 +203,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
           .catch((err: unknown) => {
             throw ruleOfUpdateFailure(err) ?? err;
           });
-        await audit(sql, actor, 'application.allocate', `application:${app.id}`, { ...body, type, units, setupEnd: view.setupEnd });
+        await auditWritten(sql, entry.key);
         res.status(201);
         return view;
       },
@@ -262,10 +267,13 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
         // The same day twice in one body: the last one given wins, as a later request would.
         const byDay = new Map(body.samples.map((s) => [s.day, s.meanPercent]));
         const rows = [...byDay].map(([day, mean]) => ({ application_id: app.id, day, mean_percent: mean }));
-        await upsertSamples(sql, rows);
-        if (audited(actor)) {
-          await audit(sql, actor, 'application.utilisation', `application:${app.id}`, { days: [...byDay.keys()] });
-        }
+        // S4/S5: the samples and (for an operator) the audit row commit together.
+        await sql.begin(async (tx) => {
+          await upsertSamples(tx as never, rows);
+          if (audited(actor)) {
+            await audit(tx as never, actor, 'application.utilisation', `application:${app.id}`, { days: [...byDay.keys()] });
+          }
+        });
         return { id: app.id, stored: rows.length, days: [...byDay.keys()].sort() };
       },
     }),
@@ -354,10 +362,13 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
         refused.sort((a, b) => a.line - b.line);
         const report = { month, rows: rows.length + refused.filter((r) => r.field === 'row').length, accepted: accepted.length, refused };
         if (accepted.length === 0) throw ruleRefused('O4', `no row of the file could be stored (${refused.length} refused)`, report);
-        await upsertSamples(sql, accepted);
-        if (audited(actor)) {
-          await audit(sql, actor, 'utilisation.csv', `month:${month}`, { accepted: accepted.length, refused: refused.length, applications: ids.length });
-        }
+        // S4/S5: every accepted row and the audit row in one transaction: a file is stored whole or not at all.
+        await sql.begin(async (tx) => {
+          await upsertSamples(tx as never, accepted);
+          if (audited(actor)) {
+            await audit(tx as never, actor, 'utilisation.csv', `month:${month}`, { accepted: accepted.length, refused: refused.length, applications: ids.length });
+          }
+        });
         return report;
       },
     }),
@@ -413,14 +424,14 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
             : body.decision === 'CONTINUE'
               ? { decision: 'CONTINUE' as const, actor: actorLabel(actor), note: body.note }
               : { decision: body.decision, actor: actorLabel(actor), note: body.note, to: to!, servers: body.servers };
+        // S4/S5: the workflow writes this entry (with review date, from, to) with the decision's row.
+        const entry = await auditEntry(sql, actor, 'application.quarterly-decision', `application:${app.id}`, { ...body });
         const decided = await handleOf(app)
-          .executeUpdate(quarterlyDecisionUpdate, { args: [request] })
+          .executeUpdate(quarterlyDecisionUpdate, { updateId: entry.key, args: [{ ...request, audit: entry }] })
           .catch((err: unknown) => {
             throw ruleOfUpdateFailure(err) ?? err;
           });
-        await audit(sql, actor, 'application.quarterly-decision', `application:${app.id}`, {
-          ...body, reviewDate: decided.reviewDate, from: decided.from, to: decided.to,
-        });
+        await auditWritten(sql, entry.key);
         return decided;
       },
     }),
@@ -435,8 +446,10 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       body: reclaimSchema,
       handler: async ({ params, body, actor }) => {
         const app = await load(params.id);
-        const result = await handleOf(app).executeUpdate(reclaimUpdate, { args: [{ actor: actorLabel(actor), ...body }] });
-        await audit(sql, actor, 'application.reclaim', `application:${app.id}`, { ...body, restricted: result.restricted });
+        // S4/S5: the workflow writes this entry (with `restricted`) with the support end it records.
+        const entry = await auditEntry(sql, actor, 'application.reclaim', `application:${app.id}`, { ...body });
+        const result = await handleOf(app).executeUpdate(reclaimUpdate, { updateId: entry.key, args: [{ actor: actorLabel(actor), ...body, audit: entry }] });
+        await auditWritten(sql, entry.key);
         return { id: app.id, ...result };
       },
     }),

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../messages';
 import { defineUpdate } from '@temporalio/workflow';
 import type { DataRegistrationType, IsoDate, OutcomeCategory, SharingTerm } from '../../domain';
 
@@ -66,6 +67,8 @@ export interface CloseOutDecision {
   /** Required to return (the applicant is told why); a note when accepting. */
   reason?: string;
   actor: string;
+  /** S4: the operator's audit entry, written with the close-out row this decision changes. */
+  audit?: AuditEntry;
 }
 
 /** R1/R4: the applicant hands in the result report (the API has checked the evidence). */

@@ -10,7 +10,7 @@ import {
   startOfDayKst,
   type IsoDate,
 } from '../../domain';
-import type { ApplicationStatus } from '../messages';
+import type { ApplicationStatus, AuditEntry } from '../messages';
 import {
   CLOSE_OUT_ITEMS,
   reviewCloseOutUpdate,
@@ -114,7 +114,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
   }
 
   /** Mirrors the close-out into its row (operators' overdue listing); the timeline only when final. */
-  async function persist(final = false) {
+  async function persist(final = false, audit?: AuditEntry) {
     changed++;
     await activities.recordCloseOut({
       applicationId: input.applicationId,
@@ -123,6 +123,8 @@ export function closeOutPhase(ctx: ApplicationContext) {
       closeOut: view,
       supportEndedOn: state.supportEnd?.endedOn,
       ...(final ? { final: { status: state.status, timeline: state.timeline } } : {}),
+      // S4: an operator's decision is audited in the transaction that stores it (an argument, not a command).
+      ...(audit ? { audit } : {}),
     });
   }
 
@@ -194,7 +196,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
           item.status = 'ACCEPTED';
           item.accepted = { on: today(), actor: d.actor, ...(d.reason ? { note: d.reason } : {}) };
           await ctx.record(`${EVENT_PREFIX[d.item]}_ACCEPTED`, { round, actor: d.actor });
-          await persist();
+          await persist(false, d.audit);
           // The acceptance that completes the close-out is announced by the completion notice.
           if (!(bothAccepted() && ended)) {
             await ctx.notify('CLOSE_OUT_ACCEPTED', { item: d.item, note: d.reason, ...pendingOther(d.item) }, d.item);
@@ -203,7 +205,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
           item.status = 'RETURNED';
           item.returns.push({ on: today(), round, reason: d.reason!, actor: d.actor });
           await ctx.record(`${EVENT_PREFIX[d.item]}_RETURNED`, { round, reason: d.reason, actor: d.actor });
-          await persist();
+          await persist(false, d.audit);
           await ctx.notify('CLOSE_OUT_RETURNED', { item: d.item, reason: d.reason, dueOn: dueOf(d.item) }, `${d.item}:${round}`);
         }
         return view;

@@ -9,7 +9,7 @@ import {
   type ApplicationFacts,
   type IsoDate,
 } from '../../domain';
-import type { ApplicationInput, ApplicationState, ApplicationStatus } from '../messages';
+import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry } from '../messages';
 import { NextDeadlineAttr, StatusAttr } from '../search-attributes';
 
 export const activities = proxyActivities<Activities>({
@@ -41,8 +41,12 @@ export interface ApplicationContext {
    * wake on it and return a SupportEnd { reason: 'RECLAIMED', endedOn, detail }.
    */
   supportEndRequest?: { endedOn: IsoDate; reason: 'RECLAIMED'; detail: string };
-  record(event: string, detail?: Record<string, unknown>): Promise<void>;
-  transition(status: ApplicationStatus, event: string, detail?: Record<string, unknown>): Promise<void>;
+  /**
+   * `audit`: the operator's audit entry of the action that caused this change (carried by
+   * its Update); written with the row in the same activity and transaction (S4/S5).
+   */
+  record(event: string, detail?: Record<string, unknown>, audit?: AuditEntry): Promise<void>;
+  transition(status: ApplicationStatus, event: string, detail?: Record<string, unknown>, audit?: AuditEntry): Promise<void>;
   /** N: a notice to the practitioner (PI in copy); `discriminator` makes repeated notices distinct keys. */
   notify(kind: NoticeRequest['kind'], data?: Record<string, unknown>, discriminator?: string): Promise<void>;
   /** N: a notice to the operators about this application. */
@@ -71,7 +75,7 @@ export function createContext(input: ApplicationInput): ApplicationContext {
     state,
     facts,
     /** Timeline, T2 deadlines, the database row and the search attributes move together. */
-    async record(event, detail) {
+    async record(event, detail, audit) {
       state.timeline.push({ at: new Date(now()).toISOString(), event, ...(detail ? { detail } : {}) });
       state.deadlines = deadlines();
       const next = nextDeadline(state.deadlines, today());
@@ -83,11 +87,13 @@ export function createContext(input: ApplicationInput): ApplicationContext {
         deadlines: state.deadlines,
         documentsAcceptedOn: state.documentsAcceptedOn,
         batchId: state.batch?.batchId,
+        // Only an argument of the same activity: no new command, old histories replay as before.
+        ...(audit ? { audit } : {}),
       });
     },
-    async transition(status, event, detail) {
+    async transition(status, event, detail, audit) {
       state.status = status;
-      await ctx.record(event, detail);
+      await ctx.record(event, detail, audit);
     },
     async notify(kind, data, discriminator) {
       await activities.notify({ key: key(kind, discriminator), kind, applicationId: input.applicationId, data });

@@ -1,6 +1,6 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { addDays, endOfDayKst, startOfDayKst, SUPPLEMENT_REMINDER_DAYS_BEFORE } from '../../domain';
-import { reviewDocumentsUpdate, submitSupplementUpdate, type DocumentReviewDecision } from '../messages';
+import { reviewDocumentsUpdate, submitSupplementUpdate, type AuditEntry, type DocumentReviewDecision } from '../messages';
 import { now, today, type ApplicationContext } from './context';
 
 /**
@@ -9,7 +9,7 @@ import { now, today, type ApplicationContext } from './context';
  */
 export function intakePhase(ctx: ApplicationContext) {
   const { state } = ctx;
-  let pendingReview: (DocumentReviewDecision & { actor: string }) | undefined;
+  let pendingReview: (DocumentReviewDecision & { actor: string; audit?: AuditEntry }) | undefined;
   let supplementHandedIn = false;
 
   setHandler(
@@ -58,12 +58,13 @@ export function intakePhase(ctx: ApplicationContext) {
 
       if (review.decision === 'COMPLETE') {
         state.documentsAcceptedOn = today();
-        await ctx.transition('DOCUMENTS_COMPLETE', 'DOCUMENTS_ACCEPTED', { actor: review.actor });
+        // S4: the review's audit entry goes with the status change it causes (one transaction).
+        await ctx.transition('DOCUMENTS_COMPLETE', 'DOCUMENTS_ACCEPTED', { actor: review.actor }, review.audit);
         return true;
       }
       if (review.decision === 'INELIGIBLE') {
         state.ineligibility = { rule: review.rule, reason: review.reason };
-        await ctx.transition('INELIGIBLE', 'INELIGIBLE', { rule: review.rule, reason: review.reason, actor: review.actor });
+        await ctx.transition('INELIGIBLE', 'INELIGIBLE', { rule: review.rule, reason: review.reason, actor: review.actor }, review.audit);
         await ctx.notify('INELIGIBLE', { rule: review.rule, reason: review.reason });
         return false;
       }
@@ -78,7 +79,7 @@ export function intakePhase(ctx: ApplicationContext) {
         missingDocuments: review.missingDocuments,
         dueOn,
         actor: review.actor,
-      });
+      }, review.audit);
       await ctx.notify('SUPPLEMENT_REQUEST', { missingDocuments: review.missingDocuments, dueOn, note: review.note }, String(round));
 
       const answered = () => supplementHandedIn || ctx.withdrawal !== undefined;

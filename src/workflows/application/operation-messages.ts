@@ -1,4 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
+import type { AuditEntry } from '../messages';
 import type {
   AcceleratorType,
   IsoDate,
@@ -12,6 +13,8 @@ import type {
 /** O1/K3: what the operator allocates. */
 export interface AllocationRequest {
   actor: string;
+  /** S4: the operator's audit entry, written with the allocation's row change. */
+  audit?: AuditEntry;
   /** Dedicated: server names/ids (one per unit); shared: the card count is `units`. */
   servers?: string[];
   type: AcceleratorType;
@@ -82,7 +85,7 @@ export interface SetupDoneRequest {
 }
 
 /** Q1: the operator's decision on the open quarterly review. INCREASE/DECREASE carry the target the API checked (K5). */
-export type QuarterlyDecisionRequest =
+export type QuarterlyDecisionRequest = (
   | { decision: 'CONTINUE'; actor: string; note?: string }
   | {
       decision: 'INCREASE' | 'DECREASE';
@@ -91,13 +94,19 @@ export type QuarterlyDecisionRequest =
       to: { type: AcceleratorType; units: number };
       servers?: string[];
     }
-  | { decision: 'RECLAIM'; actor: string; note?: string; reason: ReclaimReason; text: string };
+  | { decision: 'RECLAIM'; actor: string; note?: string; reason: ReclaimReason; text: string }
+) & {
+  /** S4: the operator's audit entry, written with the decision's row. */
+  audit?: AuditEntry;
+};
 
 /** Q2/Q3: reclaim at any time during the support period. */
 export interface ReclaimRequest {
   actor: string;
   reason: ReclaimReason;
   text: string;
+  /** S4: the operator's audit entry, written with the support end it causes. */
+  audit?: AuditEntry;
 }
 
 export interface ReclaimResult {

@@ -21,6 +21,7 @@ import {
   type IsoDate,
   type UtilisationVerdict,
 } from '../../domain';
+import type { AuditEntry } from '../messages';
 import type { ApplicationContext } from './context';
 import { activities, now, today } from './context';
 import {
@@ -247,7 +248,7 @@ export function operationPhase(ctx: ApplicationContext) {
         extraStorageTb: req.extraStorageTb,
         setupEnd: alloc.setupEnd,
         actor: req.actor,
-      });
+      }, req.audit && { ...req.audit, detail: { ...req.audit.detail, setupEnd: alloc.setupEnd } }); // S4: audited with the change
       // O3: the allocation e-mail carries the setup end and the training material.
       await ctx.notify('ALLOCATED', { ...alloc, pool: state.pool });
       allocating.outcome = { value: alloc };
@@ -261,9 +262,10 @@ export function operationPhase(ctx: ApplicationContext) {
     let nextReview: IsoDate | null = null;
     let sinceReview: UtilisationVerdict[] = [];
 
-    async function endSupport(end: SupportEnd, event: string, detail: Record<string, unknown>) {
+    async function endSupport(end: SupportEnd, event: string, detail: Record<string, unknown>, audit?: AuditEntry) {
       finish('support has ended');
-      await activities.endSupportEarly({ applicationId: input.applicationId, endedOn: end.endedOn });
+      // S4: an operator's reclaim is audited in the transaction that ends the support period.
+      await activities.endSupportEarly({ applicationId: input.applicationId, endedOn: end.endedOn, ...(audit ? { audit } : {}) });
       await ctx.record(event, detail);
     }
 
@@ -281,7 +283,8 @@ export function operationPhase(ctx: ApplicationContext) {
           reason: `${req.reason}: ${req.text}`,
         });
       }
-      await endSupport(end, 'RECLAIMED', { reason: req.reason, text: req.text, restricted, actor: req.actor, reviewDate });
+      await endSupport(end, 'RECLAIMED', { reason: req.reason, text: req.text, restricted, actor: req.actor, reviewDate },
+        req.audit && { ...req.audit, detail: { ...req.audit.detail, restricted } });
       await ctx.notify('RECLAIMED', { reason: req.reason, text: req.text, endedOn, restricted, reviewDate });
       if (open(reclaiming)) reclaiming.outcome = { value: { supportEnd: end, restricted } };
       await offerFreedCapacity('RECLAIMED', allocation.resource.type, input.applicationId);
@@ -395,6 +398,8 @@ export function operationPhase(ctx: ApplicationContext) {
         defaulted,
         to: review.to,
         note: req.note,
+        // S4: the operator's audit entry, in the transaction that stores the decision.
+        ...(req.audit ? { audit: { ...req.audit, detail: { ...req.audit.detail, reviewDate: review.reviewDate, from, to: review.to } } } : {}),
       });
       await ctx.record('QUARTERLY_DECISION', {
         reviewDate: review.reviewDate, decision: req.decision, from, to: review.to, defaulted, actor: req.actor,
