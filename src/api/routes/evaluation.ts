@@ -40,11 +40,11 @@ export const scoresSchema = z.strictObject(
   >,
 );
 
-export const assignEvaluatorsSchema = z.object({
+export const assignEvaluatorsSchema = z.strictObject({
   evaluatorIds: z.array(z.string().regex(/^[0-9a-f]{12}$/, 'an API key id')).min(1).max(50).describe('ids of EVALUATOR API keys'),
 });
 
-export const resourceChangeSchema = z.object({
+export const resourceChangeSchema = z.strictObject({
   type: z.enum(ACCELERATOR_TYPES),
   units: z.number().int().min(1),
   reason: z.string().trim().min(1).max(2000).describe("the committee's reason (V7)"),
