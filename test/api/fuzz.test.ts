@@ -38,16 +38,19 @@ const HOSTILE_STRINGS = [
   'line\r\nBcc: victim@evil.example', '%00', '\u202eevil', '\ufeff', '', ' ', '\t', 'x'.repeat(100_000), '💥'.repeat(3000),
   "'; drop table calls; --", '../../etc/passwd', '\\', '<script>alert(1)</script>', '{"a":1}', '2026-02-30', 'NaN',
 ];
+/** What PostgreSQL or SMTP cannot carry (S5): most hostile text is one of these, alone or inside a valid value. */
+const UNCARRIABLE = ['\u0000', 'see\u0000here', '\ud800', 'x\udfffy', '\udc00\ud800', '\u0001', '\u001b[31m', '\u007f', '\u0008', '\u001f'];
 const HOSTILE_NUMBERS = [1e308, -1e308, 9007199254740993, 2 ** 31, 2 ** 63, -1, 0, 0.5, -0, 1e-320, 123456789012345];
 /** Raw, already percent-encoded path segments and query values. */
 const HOSTILE_SEGMENTS = [
   '%00', 'a%00b', '%ZZ', '%', '%2e%2e%2f%2e%2e', 'x'.repeat(3000), '%ED%A0%80', '%C0%80', '%0A', '%0D%0ASet-Cookie:x', '%20',
   '%FF', '%F0%9F%92%A5', 'ZZZZZZZZZZ', '0', '-1', '%3Cscript%3E', '%u0000', '%7F', '%01', '%C2%85', '9'.repeat(400),
 ];
+const segment = (r: ReturnType<typeof prng>) => (r.next() < 0.5 ? r.pick(['%00', 'a%00b', '%01', '%7F', '%1B', '%0A']) : r.pick(HOSTILE_SEGMENTS));
 const WRONG_TYPES: unknown[] = [null, true, 0, -1, 'string', [], {}, [1, 2], { nested: { deeper: [] } }];
 
 const BODY_MUTATIONS = [
-  'string', 'string', 'type', 'unknown', 'number', 'deep', 'deepLeaf', 'huge', 'empty', 'badJson', 'notObject', 'textPlain',
+  'string', 'string', 'string', 'string', 'type', 'unknown', 'number', 'deep', 'deepLeaf', 'huge', 'empty', 'badJson', 'notObject', 'textPlain',
   'pathParam', 'queryParam', 'credential', 'header', 'none',
 ] as const;
 type Mutation = (typeof BODY_MUTATIONS)[number];
@@ -217,10 +220,10 @@ function build(op: Operation, mutation: Mutation, round: number, r: ReturnType<t
   const pathParams = op.params.filter((p) => p.in === 'path');
   const queryParams = op.params.filter((p) => p.in === 'query');
   const extraQuery: string[] = [];
-  if (mutation === 'pathParam' && pathParams.length) values[r.pick(pathParams).name] = r.pick(HOSTILE_SEGMENTS);
+  if (mutation === 'pathParam' && pathParams.length) values[r.pick(pathParams).name] = segment(r);
   if (mutation === 'queryParam') {
     const choice = r.int(4);
-    if (choice === 0 && queryParams.length) values[r.pick(queryParams).name] = r.pick(HOSTILE_SEGMENTS);
+    if (choice === 0 && queryParams.length) values[r.pick(queryParams).name] = segment(r);
     else if (choice === 1 && queryParams.length) extraQuery.push(`${r.pick(queryParams).name}=a`);
     else if (choice === 2) extraQuery.push(`${r.pick(['bowCards', '%00', '%ED%A0%80', 'a%01b', 'x'.repeat(500)])}=${r.pick(HOSTILE_SEGMENTS)}`);
     else extraQuery.push(`${r.pick(['page', 'callId', 'month', 'filename', 'open'])}[x]=1`);
@@ -277,7 +280,10 @@ function build(op: Operation, mutation: Mutation, round: number, r: ReturnType<t
       const strings = targets.filter(([c, k]) => typeof (c as Record<string | number, unknown>)[k] === 'string');
       const [container, key] = r.pick(mutation === 'string' && strings.length ? strings : targets);
       const slot = container as Record<string | number, unknown>;
-      if (mutation === 'string') slot[key] = r.pick(HOSTILE_STRINGS);
+      if (mutation === 'string') {
+        const h = r.next() < 0.6 ? r.pick(UNCARRIABLE) : r.pick(HOSTILE_STRINGS);
+        slot[key] = typeof slot[key] === 'string' && r.next() < 0.5 ? `${slot[key] as string}${h}` : h;
+      }
       if (mutation === 'type') slot[key] = r.pick(WRONG_TYPES);
       if (mutation === 'number') slot[key] = r.pick(HOSTILE_NUMBERS);
       if (mutation === 'deepLeaf') slot[key] = JSON.parse(deepJson(40)) as unknown;
