@@ -19,6 +19,8 @@ import {
  * naming each bad field (H1).
  */
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** S5: more units than any call has, and far below the PostgreSQL integer columns that keep them. */
+export const MAX_UNITS = 10_000;
 
 export const callIdParam = z.strictObject({ id: z.string().refine(isCallId, 'not a call id (letters, digits, dashes)') });
 export const applicationIdParam = z.strictObject({ id: z.string().regex(/^[A-Z0-9]{10}$/, 'not an application id') });
@@ -74,7 +76,8 @@ export const resourceRequestSchema = z
   .strictObject({
     pool: z.enum(['DEDICATED', 'SHARED']),
     type: z.enum(['T4', 'H100', 'BOW']),
-    units: z.number().int().min(1).describe('dedicated: servers; BOW: cards 1/2/4/8/16'),
+    // S5: the bound keeps a count within the PostgreSQL integer it is stored in (K1 gives the real limits).
+    units: z.number().int().min(1).max(MAX_UNITS).describe('dedicated: servers; BOW: cards 1/2/4/8/16'),
     os: z.enum(['UBUNTU', 'WINDOWS']).optional().describe('K4: dedicated pool only'),
     extraStorageTb: z.number().min(0).max(10000).default(0),
     extraStorageReason: z.string().trim().max(2000).optional(),
@@ -145,7 +148,7 @@ export const listApplicationsQuery = z.strictObject({
   status: z.string().optional(),
   pool: z.enum(['DEDICATED', 'SHARED']).optional(),
   type: z.enum(['T4', 'H100', 'BOW']).optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe('S5: bounded, so the offset stays a PostgreSQL bigint'),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 

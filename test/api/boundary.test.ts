@@ -98,3 +98,13 @@ test('S5: a JSON body over the limit is 413 problem+json', async () => {
   expect(res.status).toBe(413);
   expect(res.contentType).toContain('application/problem+json');
 });
+
+test('S5: numbers beyond what the columns hold are 400 naming the field (units, page), not a PostgreSQL overflow', async () => {
+  const body = draftBody({ resource: { units: 2 ** 31 } });
+  const draft = await app.api.post(`/calls/${callId}/applications`, body);
+  expect(draft.status).toBe(400);
+  expect(fields(draft.body)).toEqual(['resource.units']);
+  const page = await app.api.get('/applications?page=99999999999999', app.operatorKey);
+  expect(page.status).toBe(400);
+  expect(fields(page.body)).toEqual(['query.page']);
+});

@@ -276,9 +276,10 @@ function build(op: Operation, mutation: Mutation, round: number, r: ReturnType<t
         r.pick(objects)[r.pick(['bowCards', '__proto__x', 'constructor', 'a\u0000b', '\ud800', '', 'x'.repeat(300)])] = r.pick([1, 'x', null, {}]);
         break;
       }
-      // Hostile text lands on a string (a field a handler stores), when the body has one.
-      const strings = targets.filter(([c, k]) => typeof (c as Record<string | number, unknown>)[k] === 'string');
-      const [container, key] = r.pick(mutation === 'string' && strings.length ? strings : targets);
+      // Hostile text lands on a string and a huge number on a number (fields a handler stores), when the body has one.
+      const want = mutation === 'string' ? 'string' : mutation === 'number' ? 'number' : undefined;
+      const typed = targets.filter(([c, k]) => typeof (c as Record<string | number, unknown>)[k] === want);
+      const [container, key] = r.pick(typed.length ? typed : targets);
       const slot = container as Record<string | number, unknown>;
       if (mutation === 'string') {
         const h = r.next() < 0.6 ? r.pick(UNCARRIABLE) : r.pick(HOSTILE_STRINGS);

@@ -26,7 +26,7 @@ import { audit, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
-import { applicationIdParam, callIdParam } from '../schemas';
+import { applicationIdParam, callIdParam, MAX_UNITS } from '../schemas';
 
 const batchParams = callIdParam.extend({
   batchId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'not a batch id (e.g. 2024-1-2024-03-31)'),
@@ -46,7 +46,7 @@ export const assignEvaluatorsSchema = z.strictObject({
 
 export const resourceChangeSchema = z.strictObject({
   type: z.enum(ACCELERATOR_TYPES),
-  units: z.number().int().min(1),
+  units: z.number().int().min(1).max(MAX_UNITS),
   reason: z.string().trim().min(1).max(2000).describe("the committee's reason (V7)"),
 });
 
