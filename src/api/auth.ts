@@ -88,8 +88,9 @@ export function authenticator(sql: Sql) {
   async function applicant(token: string, pathId: string | undefined): Promise<Actor | undefined> {
     const named = parseApplicantToken(token);
     if (named && (await tokenOpens(token, named))) return { kind: 'APPLICANT', applicationId: named };
-    // An older token names no application: it can only be checked against the one in the path.
-    if (!named && pathId && (await tokenOpens(token, pathId))) return { kind: 'APPLICANT', applicationId: pathId };
+    // An older token names no application (or only looks as if it did): it can only be
+    // checked against the one in the path.
+    if (pathId && pathId !== named && (await tokenOpens(token, pathId))) return { kind: 'APPLICANT', applicationId: pathId };
     return undefined;
   }
 
@@ -103,8 +104,7 @@ export function authenticator(sql: Sql) {
       const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (!presented) return next(unauthorized());
       const appId = typeof req.params.id === 'string' ? req.params.id : undefined;
-      // A named token verifies the same everywhere; an older one only for its path's application.
-      const cacheKey = createHash('sha256').update(`${presented}|${presented.startsWith('apt_') && !parseApplicantToken(presented) ? (appId ?? '') : ''}`).digest('hex');
+      const cacheKey = createHash('sha256').update(`${presented}|${appId ?? ''}`).digest('hex');
       const hit = verified.get(cacheKey);
       let actor = hit && hit.until > Date.now() ? hit.actor : undefined;
       if (!actor) {
