@@ -11,7 +11,11 @@ const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, op
  * S1: operator, evaluator and collector API keys, and each application's access token, are
  * kept only as scrypt hashes (memory-hard, like the bcrypt the seed names, and in Node's
  * own crypto). A key is `aidc_<keyId>_<secret>`: the id finds the row, the secret is
- * verified against its hash. A token is `apt_<secret>`, verified against its application.
+ * verified against its hash. A token is `apt_<applicationId>_<secret>`: it names the one
+ * application it opens and is verified against that application's hash, so a valid token
+ * is known valid wherever it is presented (S7: 403 on another application, not 401).
+ * Tokens issued before were `apt_<secret>` and are still verified against the
+ * application in the path.
  */
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 
@@ -42,7 +46,8 @@ export function newApiKey() {
   const id = randomBytes(6).toString('hex');
   return { id, key: `aidc_${id}_${randomBytes(24).toString('base64url')}` };
 }
-export const newApplicantToken = () => `apt_${randomBytes(24).toString('base64url')}`;
+export const newApplicantToken = (applicationId: string) => `apt_${applicationId}_${randomBytes(24).toString('base64url')}`;
+const parseApplicantToken = (token: string) => /^apt_([A-Z0-9]{10})_[A-Za-z0-9_-]{16,}$/.exec(token)?.[1];
 
 export async function createApiKey(
   sql: Sql,
@@ -75,11 +80,18 @@ export function authenticator(sql: Sql) {
     return { kind: row.role, id: row.id, name: row.name, organisationBrn: row.organisation_brn };
   }
 
-  async function applicant(token: string, applicationId: string | undefined): Promise<Actor | undefined> {
-    if (!applicationId) return undefined;
+  async function tokenOpens(token: string, applicationId: string): Promise<boolean> {
     const [row] = await sql<Array<{ token_hash: string }>>`select token_hash from applications where id = ${applicationId}`;
-    if (!row || !(await verifySecret(token, row.token_hash))) return undefined;
-    return { kind: 'APPLICANT', applicationId };
+    return Boolean(row && (await verifySecret(token, row.token_hash)));
+  }
+
+  async function applicant(token: string, pathId: string | undefined): Promise<Actor | undefined> {
+    const named = parseApplicantToken(token);
+    if (named && (await tokenOpens(token, named))) return { kind: 'APPLICANT', applicationId: named };
+    // An older token names no application (or only looks as if it did): it can only be
+    // checked against the one in the path.
+    if (pathId && pathId !== named && (await tokenOpens(token, pathId))) return { kind: 'APPLICANT', applicationId: pathId };
+    return undefined;
   }
 
   return (access: Access[]): RequestHandler =>
@@ -100,9 +112,14 @@ export function authenticator(sql: Sql) {
         if (!actor) return next(unauthorized('the API key or access token is not valid'));
         verified.set(cacheKey, { actor, until: Date.now() + CACHE_MS });
       }
+      // S7: from here the credential is valid; what it does not cover answers 403, never 401.
       if (!access.includes(actor.kind as Access)) {
-        // S2: an applicant's token opens only their own application.
-        return next(forbidden(`this action needs one of: ${access.join(', ')}`));
+        return next(forbidden(`S7: this action needs one of: ${access.join(', ')}`));
+      }
+      if (actor.kind === 'APPLICANT' && appId !== undefined && appId !== actor.applicationId) {
+        // S2/S7: an applicant's token opens only its own application. 403 whether or not
+        // the other application exists, so a token holder learns nothing about other ids.
+        return next(forbidden('S2/S7: this access token opens only its own application'));
       }
       res.locals.actor = actor;
       next();

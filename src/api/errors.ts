@@ -32,10 +32,13 @@ export const ruleRefused = (rule: RuleId, detail: string, extra: Record<string, 
   new HttpProblem(422, `Refused by rule ${rule}`, detail, { rule, ...extra });
 
 export function zodFieldErrors(err: z.ZodError, prefix?: string) {
-  return err.issues.map((i) => ({
-    field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: i.message,
-  }));
+  const field = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+  return err.issues.flatMap((i) =>
+    // S5: strict schemas; each unknown field is named on its own.
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ field: field([...i.path, k]), message: 'S5: unknown field' }))
+      : [{ field: field(i.path), message: i.message }],
+  );
 }
 
 export function sendProblem(res: Response, p: HttpProblem) {

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import { z } from 'zod';
 import { badRequest, zodFieldErrors } from './errors';
 import type { Actor } from './auth';
+import { boundary } from './boundary';
 
 /**
  * A route is declared once: its zod schemas validate the request and are the single source
@@ -29,7 +30,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
 
 export const registry: Array<RouteSpec<z.ZodType, z.ZodType, z.ZodType>> = [];
 
-const empty = z.object({});
+/** S5: strict everywhere: a route that declares no query or JSON body takes none (400 naming any field sent). */
+const empty = z.strictObject({});
 
 export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, B extends z.ZodType = typeof empty>(
   spec: RouteSpec<P, Q, B>,
@@ -47,8 +49,8 @@ export function mount(
     const validate: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
       const parts: Array<[string, z.ZodType | undefined, unknown]> = [
         ['path', r.params, req.params],
-        ['query', r.query, req.query],
-        ['body', r.bodyType === 'binary' ? undefined : r.body, req.body ?? {}],
+        ['query', r.query ?? empty, req.query],
+        ['body', r.bodyType === 'binary' ? undefined : (r.body ?? empty), req.body ?? {}],
       ];
       const parsed: Record<string, unknown> = {};
       const errors: Array<{ field: string; message: string }> = [];
@@ -73,6 +75,7 @@ export function mount(
         else res.json(out);
       }
     };
-    router[r.method](r.path, authenticate(r.access), ...(r.middleware ?? []), validate, run);
+    // S5 first: the authenticator already reads the path and the authorization header.
+    router[r.method](r.path, boundary, authenticate(r.access), ...(r.middleware ?? []), validate, run);
   }
 }

@@ -19,19 +19,21 @@ import {
  * naming each bad field (H1).
  */
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** S5: more units than any call has, and far below the PostgreSQL integer columns that keep them. */
+export const MAX_UNITS = 10_000;
 
-export const callIdParam = z.object({ id: z.string().refine(isCallId, 'not a call id (letters, digits, dashes)') });
-export const applicationIdParam = z.object({ id: z.string().regex(/^[A-Z0-9]{10}$/, 'not an application id') });
+export const callIdParam = z.strictObject({ id: z.string().refine(isCallId, 'not a call id (letters, digits, dashes)') });
+export const applicationIdParam = z.strictObject({ id: z.string().regex(/^[A-Z0-9]{10}$/, 'not an application id') });
 
 // ---- calls (C, K5) ----
-export const capacitySchema = z.object({
+export const capacitySchema = z.strictObject({
   T4: z.number().int().min(0).describe('dedicated T4 servers'),
   H100: z.number().int().min(0).describe('dedicated H100 servers'),
   BOW: z.number().int().min(0).describe('shared-pool Graphcore Bow IPU cards'),
   extraStorageTb: z.number().min(0).default(0).describe('total extra storage beyond 50 TB + 20 TB per user (K3)'),
 });
 
-export const callSettingsSchema = z.object({
+export const callSettingsSchema = z.strictObject({
   supplementDays: z.number().int().min(1).max(60).default(7).describe('I5'),
   minEvaluators: z.number().int().min(1).max(20).default(5).describe('I4'),
   utilisationNonePercent: z.number().min(0).max(100).default(1).describe('I1'),
@@ -39,7 +41,7 @@ export const callSettingsSchema = z.object({
 });
 
 export const createCallSchema = z
-  .object({
+  .strictObject({
     id: z.string().refine(isCallId, 'letters, digits and dashes, e.g. 2024-1').describe('e.g. 2024-1'),
     title: text(300),
     announcedOn: isoDateSchema,
@@ -63,18 +65,19 @@ export const createCallSchema = z
   });
 export type CreateCall = z.infer<typeof createCallSchema>;
 
-export const addBatchSchema = z.object({ cutoff: isoDateSchema });
-export const earlyCloseSchema = z.object({ closesOn: isoDateSchema });
+export const addBatchSchema = z.strictObject({ cutoff: isoDateSchema });
+export const earlyCloseSchema = z.strictObject({ closesOn: isoDateSchema });
 
 // ---- applications (A1) ----
 const phone = z.string().refine(isKoreanPhone, 'a Korean phone number, e.g. 010-1234-5678 or 02-123-4567');
-const person = z.object({ name: text(100), email: z.email('an e-mail address'), phone });
+const person = z.strictObject({ name: text(100), email: z.email('an e-mail address'), phone });
 
 export const resourceRequestSchema = z
-  .object({
+  .strictObject({
     pool: z.enum(['DEDICATED', 'SHARED']),
     type: z.enum(['T4', 'H100', 'BOW']),
-    units: z.number().int().min(1).describe('dedicated: servers; BOW: cards 1/2/4/8/16'),
+    // S5: the bound keeps a count within the PostgreSQL integer it is stored in (K1 gives the real limits).
+    units: z.number().int().min(1).max(MAX_UNITS).describe('dedicated: servers; BOW: cards 1/2/4/8/16'),
     os: z.enum(['UBUNTU', 'WINDOWS']).optional().describe('K4: dedicated pool only'),
     extraStorageTb: z.number().min(0).max(10000).default(0),
     extraStorageReason: z.string().trim().max(2000).optional(),
@@ -86,9 +89,9 @@ export const resourceRequestSchema = z
     }
   });
 
-export const applicationDraftSchema = z.object({
+export const applicationDraftSchema = z.strictObject({
   organisation: z
-    .object({
+    .strictObject({
       name: text(200),
       type: z.enum(ORGANISATION_TYPES),
       size: z.enum(COMPANY_SIZES).optional().describe('companies only (E3)'),
@@ -96,7 +99,7 @@ export const applicationDraftSchema = z.object({
         .string()
         .refine(isValidBusinessRegistrationNumber, 'E5: a 10-digit business registration number with a valid check digit'),
       priority: z
-        .object({ status: z.boolean(), projectName: z.string().trim().max(300).optional() })
+        .strictObject({ status: z.boolean(), projectName: z.string().trim().max(300).optional() })
         .default({ status: false })
         .describe('V4: performer of the AI cluster project'),
       digitalLeadersClub: z.boolean().default(false).describe('E3/V4'),
@@ -109,14 +112,14 @@ export const applicationDraftSchema = z.object({
     }),
   principalInvestigator: person,
   practitioner: person,
-  project: z.object({
+  project: z.strictObject({
     title: text(300),
     description: text(10000),
     aiModelKind: text(300),
     trainingPlan: text(10000),
-    monthlyPlan: z.array(z.object({ month: isoMonthSchema, plan: text(2000) })).min(1).max(24),
+    monthlyPlan: z.array(z.strictObject({ month: isoMonthSchema, plan: text(2000) })).min(1).max(24),
     targetOutcomes: z
-      .array(z.object({ category: z.enum(OUTCOME_CATEGORIES), target: text(1000), count: z.number().int().min(0).optional() }))
+      .array(z.strictObject({ category: z.enum(OUTCOME_CATEGORIES), target: text(1000), count: z.number().int().min(0).optional() }))
       .min(1)
       .describe('R4 categories'),
     dataDescription: text(10000),
@@ -125,31 +128,31 @@ export const applicationDraftSchema = z.object({
 });
 export type ApplicationDraft = z.infer<typeof applicationDraftSchema>;
 
-export const documentUploadQuery = z.object({ filename: z.string().trim().min(3).max(255).describe('original file name with its extension') });
+export const documentUploadQuery = z.strictObject({ filename: z.string().trim().min(3).max(255).describe('original file name with its extension') });
 
 export const documentReviewSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('COMPLETE') }),
-  z.object({
+  z.strictObject({ decision: z.literal('COMPLETE') }),
+  z.strictObject({
     decision: z.literal('SUPPLEMENT'),
     missingDocuments: z.array(z.string()).min(1),
     dueDays: z.number().int().min(1).max(60).optional().describe('I5: default from the call'),
     note: z.string().max(2000).optional(),
   }),
-  z.object({ decision: z.literal('INELIGIBLE'), rule: z.enum(RULE_IDS), reason: text(2000) }),
+  z.strictObject({ decision: z.literal('INELIGIBLE'), rule: z.enum(RULE_IDS), reason: text(2000) }),
 ]);
 
-export const withdrawSchema = z.object({ reason: z.string().max(2000).optional() });
+export const withdrawSchema = z.strictObject({ reason: z.string().max(2000).optional() });
 
-export const listApplicationsQuery = z.object({
+export const listApplicationsQuery = z.strictObject({
   callId: z.string().optional(),
   status: z.string().optional(),
   pool: z.enum(['DEDICATED', 'SHARED']).optional(),
   type: z.enum(['T4', 'H100', 'BOW']).optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe('S5: bounded, so the offset stays a PostgreSQL bigint'),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const createApiKeySchema = z.object({
+export const createApiKeySchema = z.strictObject({
   role: z.enum(['OPERATOR', 'EVALUATOR', 'COLLECTOR']),
   name: text(200),
   organisationBrn: z.string().refine(isValidBusinessRegistrationNumber, 'E5: a valid business registration number').optional(),

@@ -15,3 +15,4 @@ export * from './quarters';
 export * from './deadlines';
 export * from './ids';
 export * from './masking';
+export * from './text';

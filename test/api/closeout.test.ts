@@ -205,11 +205,11 @@ test('T3/R1/R2/I3/N: operators return with a reason (applicant told, hands in ag
   expect(mails.find((m) => m.subject.includes('보완 요청'))!.text).toContain('특허 증빙 누락');
 });
 
-test('S2/H1: the close-out is only for the allocated application itself (401 other token, 409 before allocation)', async () => {
+test('S2/H1: the close-out is only for the allocated application itself (S7: 403 other token, 409 before allocation)', async () => {
   const a = await inCloseOut();
   const other = await inCloseOut();
-  expect((await app.api.post(`/applications/${a.id}/data-sharing`, validSharing(), other.token)).status).toBe(401);
-  expect((await app.api.get(`/applications/${a.id}/close-out`, other.token)).status).toBe(401);
+  expect((await app.api.post(`/applications/${a.id}/data-sharing`, validSharing(), other.token)).status).toBe(403);
+  expect((await app.api.get(`/applications/${a.id}/close-out`, other.token)).status).toBe(403);
   const draft = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('d') }));
   const early = await app.api.post(`/applications/${draft.body.id}/data-sharing`, validSharing(), draft.body.accessToken);
   expect(early.status).toBe(409);

@@ -132,12 +132,12 @@ describe('A4 documents', () => {
     const tooBig = await app.api.put(`/applications/${d.id}/documents/APPLICATION_PLAN?filename=plan.pdf`, huge, d.token);
     expect(tooBig.status).toBe(413);
     const foreign = await app.api.put(`/applications/${d.id}/documents/APPLICATION_PLAN?filename=plan.pdf`, FILES.pdf, other.token);
-    expect(foreign.status).toBe(401);
+    expect(foreign.status).toBe(403); // S7: a valid token on another application
     const unknownType = await app.api.put(`/applications/${d.id}/documents/PASSPORT?filename=p.pdf`, FILES.pdf, d.token);
     expect(unknownType.status).toBe(400);
     expect(await countRows('documents')).toBe(before);
     const foreignRead = await app.api.get(`/applications/${d.id}`, other.token);
-    expect(foreignRead.status).toBe(401);
+    expect(foreignRead.status).toBe(403); // S7
   });
 
   test('A4: a matching file is stored by content hash and listed on the application', async () => {
@@ -336,7 +336,7 @@ describe('listings (S3) and search attributes (H2)', () => {
     const page = await app.api.get(`/applications?callId=${callId}&pageSize=1&page=2`, app.operatorKey);
     expect(page.body.items).toHaveLength(1);
     expect(page.body.total).toBeGreaterThan(1);
-    expect((await app.api.get('/applications', shared.token)).status).toBe(401);
+    expect((await app.api.get('/applications', shared.token)).status).toBe(403); // S7: valid token, operators' listing
   });
 
   test('H2: the Temporal UI can filter applications by status through search attributes', async () => {

@@ -77,7 +77,7 @@ describe('O1 allocation', () => {
     expect(view.status).toBe(200);
     expect(view.body.deadlines.setupEnd).toBe(setupEndDate(app.today()));
     expect(view.body.allocation.inOperation).toBe(false);
-    expect((await app.api.get(`/applications/${dedicated.id}/operation`, shared.token)).status).toBe(401);
+    expect((await app.api.get(`/applications/${dedicated.id}/operation`, shared.token)).status).toBe(403); // S7
   });
 });
 

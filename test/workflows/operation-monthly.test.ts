@@ -84,7 +84,7 @@ test('O1/O3/T2: the allocation e-mail names the setup end and the training mater
 
 test('O2: an early "setup done" by the applicant ends setup that day (IN_OPERATION); another token is refused', async () => {
   await advanceTo(app, startOfDayKst(addDays(d0, 2)) + 10 * HOUR);
-  expect((await app.api.post(`/applications/${apps.B.id}/setup-done`, {}, apps.A.token)).status).toBe(401);
+  expect((await app.api.post(`/applications/${apps.B.id}/setup-done`, {}, apps.A.token)).status).toBe(403); // S7
   const res = await app.api.post(`/applications/${apps.B.id}/setup-done`, {}, apps.B.token);
   expect(res.status).toBe(200);
   expect(res.body).toEqual(expect.objectContaining({ setupEnd: addDays(d0, 2), setupDoneOn: addDays(d0, 2) }));

@@ -222,7 +222,7 @@ export function applicationRoutes(deps: ApiDeps) {
           throw ruleRefused('A2', `${body.resource.type} is not in the ${body.resource.pool} pool`);
         }
         const id = newApplicationId();
-        const token = newApplicantToken();
+        const token = newApplicantToken(id);
         const priority = body.organisation.priority.status || body.organisation.digitalLeadersClub;
         await sql`
           insert into applications (id, call_id, status, brn, organisation_name, title, pool, accelerator_type, units, priority, content, token_hash)

@@ -37,11 +37,11 @@ const evidenceName = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._()-]{0,118}\.[A-Za-z0-9]{1,8}$/u, 'a file name with its extension, without a path (e.g. paper-2026.pdf)');
 
 export const resultReportSchema = z
-  .object({
+  .strictObject({
     summary: text(10000).describe('what was achieved with the resources'),
     outcomes: z
       .array(
-        z.object({
+        z.strictObject({
           category: z.enum(OUTCOME_CATEGORIES).describe('R4'),
           count: z.number().int().min(0).max(1_000_000),
           details: z.string().trim().max(2000).optional(),
@@ -58,7 +58,7 @@ export const resultReportSchema = z
     }
   });
 
-export const dataSharingSchema = z.object({
+export const dataSharingSchema = z.strictObject({
   registrationType: z.enum(DATA_REGISTRATION_TYPES).describe('R3: (1) PLANNED_DATA, (2a) DEIDENTIFIED_SAFE_ZONE, (2b) SIMILAR_OWN_DATA, (3) DATA_USE_STORY'),
   dataName: text(500).describe('the data (or story) registered'),
   portalReference: text(500).describe("the registration's id or URL on the agency's data portal"),
@@ -71,7 +71,7 @@ export const dataSharingSchema = z.object({
 });
 
 export const closeOutDecisionSchema = z
-  .object({
+  .strictObject({
     decision: z.enum(['ACCEPT', 'RETURN']),
     reason: z.string().trim().max(2000).optional().describe('required to return: the applicant is told'),
   })
@@ -80,14 +80,14 @@ export const closeOutDecisionSchema = z
   });
 
 const evidenceParam = applicationIdParam.extend({ name: evidenceName });
-const brnParam = z.object({
+const brnParam = z.strictObject({
   brn: z.string().refine(isValidBusinessRegistrationNumber, 'E5: a 10-digit business registration number with a valid check digit'),
 });
-const liftSchema = z.object({
+const liftSchema = z.strictObject({
   reason: text(2000).describe('why the restriction ends (S4: kept in the audit log)'),
   restrictionId: z.number().int().positive().optional().describe('lift only this one; default: every active restriction'),
 });
-const closeOutsQuery = z.object({
+const closeOutsQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional().describe('true: only close-outs past a due date with something outstanding'),
   callId: z.string().optional(),
 });

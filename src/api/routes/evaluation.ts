@@ -26,7 +26,7 @@ import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
-import { applicationIdParam, callIdParam } from '../schemas';
+import { applicationIdParam, callIdParam, MAX_UNITS } from '../schemas';
 
 const batchParams = callIdParam.extend({
   batchId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'not a batch id (e.g. 2024-1-2024-03-31)'),
@@ -40,13 +40,13 @@ export const scoresSchema = z.strictObject(
   >,
 );
 
-export const assignEvaluatorsSchema = z.object({
+export const assignEvaluatorsSchema = z.strictObject({
   evaluatorIds: z.array(z.string().regex(/^[0-9a-f]{12}$/, 'an API key id')).min(1).max(50).describe('ids of EVALUATOR API keys'),
 });
 
-export const resourceChangeSchema = z.object({
+export const resourceChangeSchema = z.strictObject({
   type: z.enum(ACCELERATOR_TYPES),
-  units: z.number().int().min(1),
+  units: z.number().int().min(1).max(MAX_UNITS),
   reason: z.string().trim().min(1).max(2000).describe("the committee's reason (V7)"),
 });
 

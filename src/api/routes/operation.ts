@@ -16,6 +16,7 @@ import {
   minDate,
   monthOf,
   reclaimReasonSchema,
+  uncarriableCharacter,
   type AcceleratorType,
   type IsoDate,
 } from '../../domain';
@@ -38,12 +39,12 @@ import { applicationIdParam } from '../schemas';
 const text = (max: number) => z.string().trim().min(1).max(max);
 const servers = z.array(z.string().trim().min(1).max(100)).min(1).max(16);
 
-export const allocateSchema = z.object({
+export const allocateSchema = z.strictObject({
   servers: servers.optional().describe('dedicated: which servers, one per unit'),
   extraStorageTb: z.number().min(0).max(10000).default(0).describe('K3: granted beyond 50 TB + 20 TB'),
 });
 
-export const utilisationSampleSchema = z.object({
+export const utilisationSampleSchema = z.strictObject({
   day: isoDateSchema.describe('T1: the Seoul calendar day'),
   meanPercent: z.number().min(0).max(100).describe('O4: mean accelerator utilisation of the day, 0–100'),
 });
@@ -51,16 +52,16 @@ export const utilisationSampleSchema = z.object({
 /** O4: one sample `{day, meanPercent}`, a list of them, or `{samples: [...]}`; field errors name `samples.N.…`. */
 export const utilisationBodySchema = z.preprocess(
   (v) => (Array.isArray(v) ? { samples: v } : v && typeof v === 'object' && 'day' in v ? { samples: [v] } : v),
-  z.object({ samples: z.array(utilisationSampleSchema).min(1).max(400) }),
+  z.strictObject({ samples: z.array(utilisationSampleSchema).min(1).max(400) }),
 );
 
-export const utilisationCsvQuery = z.object({ month: isoMonthSchema.describe('the month every row must fall in') });
+export const utilisationCsvQuery = z.strictObject({ month: isoMonthSchema.describe('the month every row must fall in') });
 
 export const quarterlyDecisionSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('CONTINUE'), note: z.string().trim().max(2000).optional() }),
-  z.object({ decision: z.literal('INCREASE'), note: z.string().trim().max(2000).optional(), servers: servers.optional() }),
-  z.object({ decision: z.literal('DECREASE'), note: z.string().trim().max(2000).optional(), servers: servers.optional() }),
-  z.object({
+  z.strictObject({ decision: z.literal('CONTINUE'), note: z.string().trim().max(2000).optional() }),
+  z.strictObject({ decision: z.literal('INCREASE'), note: z.string().trim().max(2000).optional(), servers: servers.optional() }),
+  z.strictObject({ decision: z.literal('DECREASE'), note: z.string().trim().max(2000).optional(), servers: servers.optional() }),
+  z.strictObject({
     decision: z.literal('RECLAIM'),
     note: z.string().trim().max(2000).optional(),
     reason: reclaimReasonSchema.describe('Q2/Q3: misuse reasons also restrict the organisation (E5)'),
@@ -68,18 +69,18 @@ export const quarterlyDecisionSchema = z.discriminatedUnion('decision', [
   }),
 ]);
 
-export const reclaimSchema = z.object({
+export const reclaimSchema = z.strictObject({
   reason: reclaimReasonSchema.describe('Q2/Q3: MISUSE_* and OUT_OF_SCOPE also restrict the organisation (E5)'),
   text: text(2000).describe('what was found'),
 });
 
-export const quarterlyReviewsQuery = z.object({
+export const quarterlyReviewsQuery = z.strictObject({
   callId: z.string().optional(),
   reviewDate: isoDateSchema.optional(),
   open: z.enum(['true', 'false']).optional().describe('only undecided reviews (true) or decided ones (false)'),
 });
 
-export const utilisationQuery = z.object({ month: isoMonthSchema.optional() });
+export const utilisationQuery = z.strictObject({ month: isoMonthSchema.optional() });
 
 interface AppRow {
   id: string;
@@ -94,6 +95,8 @@ interface AppRow {
   support_ended_on: string | null;
   support_ends_on: string;
 }
+
+const CSV_COLUMNS = ['application_id', 'day', 'mean_percent'] as const;
 
 /** S4: collectors post samples every day; only people's actions go to the audit log. */
 const audited = (actor: Actor) => actor.kind === 'OPERATOR' || actor.kind === 'EVALUATOR';
@@ -331,13 +334,22 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
           }
           rows.push({ line, applicationId: cells[0]!, day: cells[1]!, raw: cells[2]! });
         });
+        // S5: a cell is a one-line value; one that PostgreSQL cannot carry refuses the file.
+        const unsafe = rows.flatMap((r) =>
+          CSV_COLUMNS.flatMap((col, i) => {
+            const problem = uncarriableCharacter([r.applicationId, r.day, r.raw][i]!, 'LINE');
+            return problem ? [{ field: `(body).line.${r.line}.${col}`, message: problem }] : [];
+          }),
+        );
+        if (unsafe.length) throw badRequest(unsafe.slice(0, 20));
         const ids = [...new Set(rows.map((r) => r.applicationId))];
+        // S5: the ids go as one array parameter, so a file of any size stays within PostgreSQL's 65,535 parameters.
         const apps = new Map(
           (ids.length
             ? await sql<AppRow[]>`
                 select a.id, a.call_id, a.status, a.pool, a.accelerator_type, a.units, a.granted_type, a.granted_units,
                   a.allocated_on, a.support_ended_on, c.support_ends_on
-                from applications a join calls c on c.id = a.call_id where a.id in ${sql(ids)}`
+                from applications a join calls c on c.id = a.call_id where a.id = any(${sql.array(ids)}::text[])`
             : []
           ).map((a) => [a.id, a]),
         );
