@@ -7,6 +7,7 @@ import { kstDateOf, type IsoDate } from '../domain';
 import type { AuditEntry } from '../workflows/messages';
 import type { Actor } from './auth';
 import { actorLabel } from './auth';
+import { jsonTextErrors } from './boundary';
 import { badRequest } from './errors';
 
 /** What every route handler gets: the database, Temporal, configuration and the clock. */
@@ -47,38 +48,20 @@ export async function auditEntry(
   detail: Record<string, unknown> = {},
 ): Promise<AuditEntry> {
   const entry: AuditEntry = { key: randomUUID(), actor: actorLabel(actor), action, subject, detail };
-  await assertStorable(sql, entry);
+  assertStorable(entry);
   return entry;
 }
 
 /**
- * S5: asks PostgreSQL itself whether a value can be stored as text and jsonb (the only
- * judge of what it refuses), so an action is refused with 400 before anything changes
- * instead of failing half way. Bad-input classes (22: data exception) become 400 naming
- * the first field that holds the offending value.
+ * S5: refuses with 400, before anything changes, a value that holds text PostgreSQL or
+ * SMTP cannot carry. The boundary (src/api/boundary.ts) already checked every string of
+ * the request; this guards values an action builds from them (audit entries, file names)
+ * with the same rule (domain/text.ts), so an activity never meets a value the database
+ * refuses and retries for ever while its change stays half done.
  */
-export async function assertStorable(sql: Sql, value: object): Promise<void> {
-  try {
-    await sql`select ${sql.json(value as never)}::jsonb as v`;
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (!code.startsWith('22')) throw err;
-    throw badRequest([{ field: unstorableField(value) ?? '(body)', message: 'S5: holds a character PostgreSQL cannot store (NUL or a lone surrogate)' }]);
-  }
-}
-
-/** The path of the first string holding a NUL or a lone surrogate (for the 400's field name). */
-export function unstorableField(value: unknown, path: string[] = []): string | undefined {
-  const bad = (s: string) => s.includes('\u0000') || /(?:[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff])/.test(s);
-  if (typeof value === 'string') return bad(value) ? path.join('.') || '(body)' : undefined;
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (bad(k)) return [...path, k].join('.');
-      const found = unstorableField(v, [...path, k]);
-      if (found) return found;
-    }
-  }
-  return undefined;
+export function assertStorable(value: object): void {
+  const errors = jsonTextErrors(value, '');
+  if (errors.length) throw badRequest(errors);
 }
 
 /**

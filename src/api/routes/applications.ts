@@ -37,7 +37,7 @@ import {
   StatusAttr,
 } from '../../workflows/search-attributes';
 import { actorLabel, hashSecret, newApplicantToken, type Actor } from '../auth';
-import { assertStorable, auditEntry, auditWritten, type ApiDeps } from '../context';
+import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute } from '../route';
@@ -268,9 +268,8 @@ export function applicationRoutes(deps: ApiDeps) {
         if (!contentMatchesExtension(ext, kind)) {
           throw ruleRefused('A4', `the file is not a .${ext}: its content is ${kind}`);
         }
-        // S5: name, type and content are all checked above (and the name by PostgreSQL here)
-        // before anything is stored; the file is kept only once its row is committed.
-        await assertStorable(sql, { filename: query.filename });
+        // S5: name (at the boundary), type and content are all checked before anything is
+        // stored; the file is kept only once its row is committed.
         const sha256 = await store.storeFor(bytes, async (sha256) => {
           await sql`
             insert into documents (application_id, type, filename, extension, content_kind, size_bytes, sha256)

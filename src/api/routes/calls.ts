@@ -5,7 +5,7 @@ import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
 import { CallIdAttr } from '../../workflows/search-attributes';
 import { actorLabel } from '../auth';
-import { assertStorable, audit, auditEntry, auditWritten, type ApiDeps } from '../context';
+import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { conflict, notFound, ruleRefused } from '../errors';
 import { defineRoute } from '../route';
 import { addBatchSchema, callIdParam, createCallSchema, earlyCloseSchema, type CreateCall } from '../schemas';
@@ -79,7 +79,6 @@ export function callRoutes(deps: ApiDeps) {
           .map((c, i) => ({ field: `cutoffs.${body.cutoffs.indexOf(c)}`, message: cutoffProblem(c, deps.today(), body.supportEndsOn, cutoffs.slice(0, i)) }))
           .filter((p): p is { field: string; message: string } => p.message !== undefined);
         if (problems.length) throw ruleRefused('C2', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: problems });
-        await assertStorable(sql, body);
 
         // S4/S5: the row, its batches and the audit row in one transaction, and the two
         // workflows started inside it, before the commit. Anything failing rolls the rows back

@@ -23,7 +23,7 @@ import {
 } from '../../workflows/application/closeout-messages';
 import { statusQuery } from '../../workflows/messages';
 import { actorLabel, type Actor } from '../auth';
-import { assertStorable, audit, auditEntry, auditWritten, type ApiDeps } from '../context';
+import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { conflict, forbidden, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
@@ -181,8 +181,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
           throw conflict(`R1: the result report is ${reportStatus}; its evidence can no longer change`);
         }
         const ext = extensionOf(params.name);
-        // S5: checked before it is stored; the file is kept only once its row is committed.
-        await assertStorable(sql, { name: params.name });
+        // S5: the name was checked at the boundary; the file is kept only once its row is committed.
         const sha256 = await store.storeFor(bytes, async (sha256) => {
           await sql`
             insert into closeout_evidence (application_id, name, extension, content_kind, size_bytes, sha256)
