@@ -4,6 +4,7 @@
  * Never edit an applied migration: add the next one.
  */
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
+import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
 
@@ -170,4 +171,5 @@ alter table applications
   EVALUATION_MIGRATION,
   OPERATION_MIGRATION,
   CLOSEOUT_MIGRATION,
+  CONSOLE_MIGRATION,
 ];
