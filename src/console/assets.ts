@@ -63,7 +63,11 @@ export const CONSOLE_JS = String.raw`'use strict';
       if (res.ok) {
         show(box, 'ok', [el('strong', '처리되었습니다 (' + res.status + ')'), el('span', ' Done.')]);
         form.dispatchEvent(new CustomEvent('api:done', { bubbles: true, detail: data }));
-        if (form.getAttribute('data-reload') !== 'no') setTimeout(function () { location.reload(); }, 700);
+        if (form.getAttribute('data-reload') !== 'no') {
+          // Show the new state at once; the answer stays visible at the top of the reloaded page.
+          sessionStorage.setItem('aidc-flash', (form.querySelector('strong') || {}).textContent + ': ' + res.status);
+          location.reload();
+        }
       } else {
         var p = data || {};
         var nodes = [el('strong', res.status + ' ' + (p.title || ''))];
@@ -98,7 +102,18 @@ export const CONSOLE_JS = String.raw`'use strict';
     var sheet = ev.target.closest && ev.target.closest('form.sheet');
     if (sheet) retotal(sheet);
   });
-  document.addEventListener('DOMContentLoaded', function () { document.querySelectorAll('form.sheet').forEach(retotal); });
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('form.sheet').forEach(retotal);
+    var flash = sessionStorage.getItem('aidc-flash');
+    var main = document.querySelector('main');
+    if (flash && main) {
+      sessionStorage.removeItem('aidc-flash');
+      var box = el('div', '처리되었습니다 Done — ' + flash, 'result ok flash');
+      box.setAttribute('role', 'status');
+      box.setAttribute('data-testid', 'flash');
+      main.insertBefore(box, main.children[1] || null);
+    }
+  });
 })();
 `;
 
