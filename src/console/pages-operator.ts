@@ -97,7 +97,7 @@ export async function applicationsPage({ req, actor, csrf }: PageContext) {
 /** A form the console script sends as JSON to an API route (H4: the same API, the same refusals). */
 function action(title: string, method: string, path: string, fields: Html, opts: { confirm?: string; danger?: boolean; testid?: string } = {}) {
   return html`<form class="action" data-api-method="${method}" data-api-path="${path}" ${opts.confirm ? html`data-confirm="${opts.confirm}"` : ''} data-testid="${opts.testid ?? ''}">
-    <strong>${title}</strong>${fields}<div><button type="submit" class="${opts.danger ? 'danger' : ''}">${title.split(' ')[0]} 실행</button></div><div class="result" aria-live="polite"></div></form>`;
+    <strong>${title}</strong>${fields}<div><button type="submit" class="${opts.danger ? 'danger' : ''}">${/^[^A-Za-z(]+/.exec(title)?.[0].trim() ?? title}</button></div><div class="result" aria-live="polite"></div></form>`;
 }
 
 function actionsFor(app: any, closeOut: any, operation: any): Html[] {
@@ -179,9 +179,12 @@ export async function applicationPage({ req, actor, csrf }: PageContext) {
     ${docs.map((d) => {
       const info = isDocumentType(d.type) ? DOCUMENT_TYPES[d.type] : undefined;
       const href = `/console/applications/${id}/documents/${d.type}`;
-      return html`<details class="card" ${d.filename.toLowerCase().endsWith('.pdf') && d === docs.find((x) => x.filename.toLowerCase().endsWith('.pdf')) ? html`open` : ''}>
-        <summary>${info?.nameKo ?? d.type} — ${d.filename} (${d.sizeBytes.toLocaleString()} B) · <a href="${href}" target="_blank">열기 Open</a></summary>
-        ${d.filename.toLowerCase().endsWith('.pdf') ? html`<iframe class="doc" src="${href}" title="${d.filename}"></iframe>` : html`<p class="muted">PDF가 아닌 파일은 내려받아 확인합니다.</p>`}</details>`;
+      const pdf = d.filename.toLowerCase().endsWith('.pdf');
+      // The first PDF is shown in the page; the others open inline in a tab (one viewer at a time).
+      const shown = pdf && d === docs.find((x) => x.filename.toLowerCase().endsWith('.pdf'));
+      return html`<div class="card"><strong>${info?.nameKo ?? d.type}</strong> — ${d.filename} (${d.sizeBytes.toLocaleString()} B) ·
+        <a href="${href}" target="_blank">${pdf ? '보기 View' : '내려받기 Download'}</a>
+        ${shown ? html`<iframe class="doc" src="${href}" title="${d.filename}"></iframe>` : ''}</div>`;
     })}
     <h2>평가 점수 Scores (V3)</h2>
     ${ev.items.length === 0 ? html`<p class="muted">아직 점수가 없습니다. No scores yet.</p>` : html`<table data-testid="scores"><thead><tr><th>평가위원</th><th>정책 30</th><th>우수성 30</th><th>자원 20</th><th>성과 20</th><th>합계</th></tr></thead><tbody>
