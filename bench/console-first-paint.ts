@@ -15,7 +15,7 @@
  * /console/today, timed by the browser (first-contentful-paint). Figures only.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -29,7 +29,7 @@ import { startDevServer } from '../src/runtime/dev-server';
 import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
 import { freePort } from '../src/runtime/ports';
 import { connectClient } from '../src/temporal';
-import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/browser';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS } from '../test/support/browser';
 import { draftBody } from '../test/support/fixtures';
 
 const APPLICATIONS = Number(process.argv[2] ?? 1000);
@@ -159,6 +159,8 @@ async function main() {
       paints.push(m.fcp);
       loads.push(m.load);
     }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-today-1000.png') }); // the first screenful
     const warm = (xs: number[]) => xs.slice(1); // the first load also warms the server's caches
     console.log(`  today's work: ${count} items for ${APPLICATIONS} applications`);
     console.log(`  GET /work/today (JSON):        median ${ms(median(warm(jsonTimes)))} (first ${ms(jsonTimes[0]!)})`);
