@@ -19,8 +19,8 @@ import {
  * H4: today's work of the operators: everything that waits for a person, from the
  * database rows the workflows mirror (applications.status/deadlines, batches, reviews,
  * close-outs). Each item names the rule that makes it work and the date it is due by;
- * items with no due date (documents to review, selections to allocate) are ordered by the
- * day they started waiting.
+ * items with no due date (documents to review, selections to allocate) come after the
+ * urgent ones, ordered by the day they started waiting.
  */
 export type WorkKind =
   | 'DOCUMENT_REVIEW'
@@ -153,16 +153,21 @@ export async function todaysWork(sql: Sql, today: IsoDate, opts: { callId?: stri
 
   // R1/R2: handed in and waiting for a decision; past a due date with something outstanding.
   const closeOuts = await sql<
-    Array<{ application_id: string; call_id: string; title: string; organisation_name: string; report_due: IsoDate; data_sharing_due: IsoDate; report_status: string; data_sharing_status: string; overdue: boolean }>
+    Array<{
+      application_id: string; call_id: string; title: string; organisation_name: string; report_due: IsoDate; data_sharing_due: IsoDate;
+      report_status: string; data_sharing_status: string; overdue: boolean; report_on: IsoDate | null; data_sharing_on: IsoDate | null;
+    }>
   >`
     select c.application_id, c.call_id, a.title, a.organisation_name, c.report_due, c.data_sharing_due, c.report_status,
-      c.data_sharing_status, ${closeOutOverdue(sql, today)} as overdue
+      c.data_sharing_status, ${closeOutOverdue(sql, today)} as overdue,
+      c.view->'report'->'submission'->>'submittedOn' as report_on, c.view->'dataSharing'->'submission'->>'submittedOn' as data_sharing_on
     from close_outs c join applications a on a.id = c.application_id
     where c.completed_on is null ${call}`;
   for (const c of closeOuts) {
     const base = { callId: c.call_id, applicationId: c.application_id, title: c.title, organisation: c.organisation_name };
-    if (c.report_status === 'SUBMITTED') push({ ...base, kind: 'CLOSE_OUT_TO_ACCEPT', rule: 'R1', due: c.report_due, since: null, detail: '결과보고서 검토 (Accept or return the report)' });
-    if (c.data_sharing_status === 'SUBMITTED') push({ ...base, kind: 'CLOSE_OUT_TO_ACCEPT', rule: 'R2', due: c.data_sharing_due, since: null, detail: '데이터 공유 검토 (Accept or return the data sharing)' });
+    // Handed in: the applicant's due date is kept; the operators' decision has none of its own.
+    if (c.report_status === 'SUBMITTED') push({ ...base, kind: 'CLOSE_OUT_TO_ACCEPT', rule: 'R1', due: null, since: c.report_on ?? c.report_due, detail: '결과보고서 검토 (Accept or return the report)' });
+    if (c.data_sharing_status === 'SUBMITTED') push({ ...base, kind: 'CLOSE_OUT_TO_ACCEPT', rule: 'R2', due: null, since: c.data_sharing_on ?? c.data_sharing_due, detail: '데이터 공유 검토 (Accept or return the data sharing)' });
     if (c.overdue) {
       const late = [
         ...(['DUE', 'RETURNED'].includes(c.report_status) && compareDates(c.report_due, today) < 0 ? ['결과보고서 (report)'] : []),
@@ -172,6 +177,13 @@ export async function todaysWork(sql: Sql, today: IsoDate, opts: { callId?: stri
     }
   }
 
+  // By deadline: what is overdue, due today or within the warning window first; then the
+  // work with no due date (oldest first: it has waited longest); then later deadlines.
+  const group: Record<Urgency, number> = { OVERDUE: 0, TODAY: 1, SOON: 2, WAITING: 3, LATER: 4 };
   const key = (i: WorkItem) => i.due ?? i.since ?? '9999-12-31';
-  return items.sort((a, b) => compareDates(key(a), key(b)) || a.kind.localeCompare(b.kind) || (a.applicationId ?? a.batchId ?? '').localeCompare(b.applicationId ?? b.batchId ?? ''));
+  return items.sort(
+    (a, b) =>
+      group[a.urgency] - group[b.urgency] || compareDates(key(a), key(b)) || a.kind.localeCompare(b.kind) ||
+      (a.applicationId ?? a.batchId ?? '').localeCompare(b.applicationId ?? b.batchId ?? ''),
+  );
 }
