@@ -41,7 +41,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'operators',
       summary: "Today's work (H4): everything waiting for an operator, ordered by its due date, each with its rule",
       access: ['OPERATOR'],
-      query: z.object({ callId: z.string().optional() }),
+      query: z.object({ callId: callIdParam.shape.id.optional() }),
       handler: async ({ query }) => {
         const today = deps.today();
         return { today, items: await todaysWork(sql, today, { callId: query.callId }) };

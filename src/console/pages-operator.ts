@@ -212,9 +212,13 @@ const CONTENT_TYPES: Record<string, string> = {
  */
 export async function documentInline({ deps, req, res }: PageContext) {
   const type = String(req.params.type);
-  const [doc] = await deps.sql<Array<{ sha256: string; filename: string; extension: string }>>`
-    select sha256, filename, extension from documents where application_id = ${String(req.params.id)} and type = ${type}`;
-  if (!doc || !isDocumentType(type)) {
+  const id = String(req.params.id);
+  // S5: a malformed id or type is simply not found (never reaches the database).
+  const [doc] = isDocumentType(type) && /^[A-Z0-9]{10}$/.test(id)
+    ? await deps.sql<Array<{ sha256: string; filename: string; extension: string }>>`
+        select sha256, filename, extension from documents where application_id = ${id} and type = ${type}`
+    : [];
+  if (!doc) {
     res.status(404).type('text/plain').send('not found');
     return;
   }

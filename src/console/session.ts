@@ -32,7 +32,13 @@ export const csrfTokenOf = (token: string) => createHash('sha256').update(`csrf|
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined; // S5: a malformed cookie is no session, never a 500
+      }
+    }
   }
   return undefined;
 }

@@ -24,6 +24,7 @@ let batchId = '';
 let evaluatorKey = '';
 const members: Record<'priority' | 'second' | 'third', string> = { priority: '', second: '', third: '' };
 let waiting = ''; // submitted, documents not yet reviewed
+const trail: string[] = [];
 
 /** Draft → documents → submit, and no review: an application waiting in UNDER_REVIEW (A6). */
 async function submitOnly(): Promise<string> {
@@ -66,6 +67,9 @@ beforeAll(async () => {
   ops.on('dialog', (d) => void d.accept());
   for (const pg of [ops, evPage]) {
     pg.on('pageerror', (e) => console.log(`H4: script error on ${pg.url()}: ${e.message}`));
+    // What the browser did, printed only when an answer never shows (answerOf).
+    pg.on('request', (r) => void (/assets|chrome/.test(r.url()) || trail.push(`${r.method()} ${r.url()}`)));
+    pg.on('framenavigated', (f) => void (f === pg.mainFrame() && trail.push(`navigated ${f.url()}`)));
   }
 }, 300_000);
 
@@ -226,6 +230,21 @@ describe('H4 staff console in chromium', () => {
     expect((await res.json()).detail).toContain('x-csrf-token');
   });
 
+  test('H4/S5: malformed input to the console answers 4xx, never 5xx', async () => {
+    for (const path of [
+      `/console/applications/${members.third}/documents/%00`,
+      '/console/applications/%00%ff/documents/APPLICATION_PLAN',
+      '/console/applications/not-an-id',
+      '/work/today?callId=%00',
+      '/console/today?callId=%00',
+    ]) {
+      const res = await operator.request.get(`${app.url}${path}`);
+      expect([path, res.status() >= 400 && res.status() < 500]).toEqual([path, true]);
+    }
+    const bad = await fetch(`${app.url}/work/today`, { headers: { cookie: 'aidc_console=%E0%A4%A' } });
+    expect(bad.status).toBe(401);
+  });
+
   test('H4: sign-out ends the session; the cookie no longer opens the API', async () => {
     await ops.goto(`${app.url}/console/today`);
     await ops.getByTestId('sign-out').click();
@@ -240,7 +259,12 @@ describe('H4 staff console in chromium', () => {
 async function answerOf(form: ReturnType<Page['getByTestId']>, timeout = 30_000) {
   // A success reloads the page (the answer then stands at its top), a refusal stays in the form.
   const box = form.page().getByTestId('flash').or(form.locator('.result.ok, .result.problem'));
-  await box.waitFor({ timeout });
+  try {
+    await box.waitFor({ timeout });
+  } catch (err) {
+    await screenshot(form.page(), `failed-${Date.now()}`);
+    throw new Error(`${(err as Error).message}\nlast browser events:\n${trail.slice(-25).join('\n')}`);
+  }
   return { kind: (await box.getAttribute('class'))!.includes('ok') ? 'ok' : 'problem', text: (await box.textContent()) ?? '' };
 }
 

@@ -23,7 +23,15 @@ export async function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // The whole page, by growing the viewport and putting it back.
+  const size = page.viewportSize()!;
+  const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 4000) });
+  await page.screenshot({ path });
+  await page.setViewportSize(size);
+  // A resize makes an embedded PDF viewer load again; a click while it starts up is lost.
+  await page.waitForLoadState('networkidle');
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   return path;
 }
 
