@@ -227,6 +227,7 @@ async function main(): Promise<void> {
     const rows: Array<[string, string]> = [
       ['API', apiUrl],
       ['API docs', `${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`],
+      ['Console', `${apiUrl}/console  (operators and evaluators sign in with their API key, H4)`],
       ...lines.sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b)),
       ['Task queue', config.TEMPORAL_TASK_QUEUE],
       ['Data', dataDir],

@@ -94,6 +94,47 @@ export async function batchProgress(sql: Db, batchId: string, minEvaluators: num
   return { minEvaluators, members, inPlay, short: members.filter((m) => !m.complete) };
 }
 
+/**
+ * V3/I6: the candidates of a batch's ranking, from the database: the members still in play
+ * with the committee's resource (V7), the criterion-wise mean over their evaluators and
+ * their submission time. The selection ranks them; the console's preview (H4) ranks the
+ * same list, so what operators see before they confirm is what the selection will do.
+ * Members without any score yet are left out (the selection refuses until I4 is met).
+ */
+export async function batchRankingCandidates(sql: Db, batchId: string) {
+  const db = sql as Sql;
+  const members = await db<Array<{ id: string; submitted_at: Date | null; created_at: Date; type: AcceleratorType; units: number }>>`
+    select id, submitted_at, created_at, coalesce(committee_type, accelerator_type) as type,
+      coalesce(committee_units, units) as units
+    from applications where batch_id = ${batchId} and status in ${db(ACTIVE_MEMBER_STATUSES)}`;
+  const evaluations = members.length
+    ? await db<Array<{ application_id: string; scores: Scores }>>`
+        select e.application_id, e.scores from evaluations e join applications a on a.id = e.application_id
+        where a.batch_id = ${batchId} and a.status in ${db(ACTIVE_MEMBER_STATUSES)}`
+    : [];
+  const byApplication = new Map<string, Scores[]>();
+  for (const e of evaluations) {
+    const list = byApplication.get(e.application_id) ?? [];
+    list.push(e.scores);
+    byApplication.set(e.application_id, list);
+  }
+  const means = new Map<string, Scores>();
+  const candidates: RankingCandidate[] = [];
+  for (const m of members) {
+    const list = byApplication.get(m.id);
+    if (!list?.length) continue;
+    const scores = meanScores(list);
+    means.set(m.id, scores);
+    candidates.push({
+      applicationId: m.id,
+      scores,
+      submittedAt: (m.submitted_at ?? m.created_at).getTime(), // I6
+      resource: { type: m.type, units: m.units },
+    });
+  }
+  return { candidates, means, byApplication, members: members.length };
+}
+
 /** How many of the applications short of the quorum a notice or an error lists by name. */
 export const MISSING_LISTED = 50;
 
@@ -224,33 +265,8 @@ export function evaluationActivities(deps: ActivityDeps) {
         await tx`select id from calls where id = ${b.callId} for update`;
         const [{ n }] = await tx<Array<{ n: number }>>`select count(*)::int as n from selection_results where batch_id = ${b.batchId}`;
         if (n > 0) return;
-        const members = await tx<
-          Array<{ id: string; submitted_at: Date | null; created_at: Date; type: AcceleratorType; units: number }>
-        >`
-          select id, submitted_at, created_at, coalesce(committee_type, accelerator_type) as type,
-            coalesce(committee_units, units) as units
-          from applications where batch_id = ${b.batchId} and status in ${tx(ACTIVE_MEMBER_STATUSES)}`;
-        if (members.length === 0) return auditSelection(tx as unknown as Sql);
-        const evaluations = await tx<Array<{ application_id: string; scores: Scores }>>`
-          select e.application_id, e.scores from evaluations e join applications a on a.id = e.application_id
-          where a.batch_id = ${b.batchId} and a.status in ${tx(ACTIVE_MEMBER_STATUSES)}`;
-        const byApplication = new Map<string, Scores[]>();
-        for (const e of evaluations) {
-          const list = byApplication.get(e.application_id) ?? [];
-          list.push(e.scores);
-          byApplication.set(e.application_id, list);
-        }
-        const means = new Map<string, Scores>();
-        const candidates: RankingCandidate[] = members.map((m) => {
-          const scores = meanScores(byApplication.get(m.id) ?? []); // I4 was checked: never empty
-          means.set(m.id, scores);
-          return {
-            applicationId: m.id,
-            scores,
-            submittedAt: (m.submitted_at ?? m.created_at).getTime(), // I6
-            resource: { type: m.type, units: m.units },
-          };
-        });
+        const { candidates, means, byApplication } = await batchRankingCandidates(tx, b.batchId);
+        if (candidates.length === 0) return auditSelection(tx as unknown as Sql);
         const capacity = await callRemainingCapacity(tx as unknown as Sql, b.callId);
         const ranked = rankAndAllocate(candidates, capacity);
         const rows = ranked.map((r) => {

@@ -1,4 +1,7 @@
 import express, { Router } from 'express';
+import { consoleApiRoutes } from '../console/api-routes';
+import { consoleRouter } from '../console/router';
+import { consoleSessionLookup } from '../console/session';
 import { authenticator } from './auth';
 import type { ApiDeps } from './context';
 import { errorHandler, notFound } from './errors';
@@ -24,12 +27,15 @@ export function createApp(deps: ApiDeps) {
     ...evaluationRoutes(deps),
     ...operationRoutes(deps),
     ...closeOutRoutes(deps),
+    ...consoleApiRoutes(deps),
   ];
-  mount(router, routes, authenticator(deps.sql));
+  // H4: the API also accepts the staff console's session cookie (CSRF-checked).
+  mount(router, routes, authenticator(deps.sql, consoleSessionLookup(deps.sql, deps.config)));
   const doc = openApiDocument([...registry], deps.config.PUBLIC_URL);
   router.get('/openapi.json', (_req, res) => void res.json(doc));
   router.get('/docs', (_req, res) => void res.type('html').send(docsPage(doc)));
   app.use(router);
+  app.use(consoleRouter(deps)); // H4: the staff console under /console
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

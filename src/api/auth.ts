@@ -1,6 +1,6 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Sql } from '../db';
 import { forbidden, unauthorized } from './errors';
 import type { Access } from './route';
@@ -70,15 +70,26 @@ function parseKey(key: string) {
 const verified = new Map<string, { actor: Actor; until: number }>();
 const CACHE_MS = 60_000;
 
-export function authenticator(sql: Sql) {
-  async function staff(key: string): Promise<Actor | undefined> {
-    const parsed = parseKey(key);
-    if (!parsed) return undefined;
-    const [row] = await sql<Array<{ id: string; role: StaffRole; name: string; organisation_brn: string | null; secret_hash: string }>>`
-      select id, role, name, organisation_brn, secret_hash from api_keys where id = ${parsed.id} and revoked_at is null`;
-    if (!row || !(await verifySecret(key, row.secret_hash))) return undefined;
-    return { kind: row.role, id: row.id, name: row.name, organisationBrn: row.organisation_brn };
-  }
+/** S1: the staff member a presented API key belongs to, if it is valid and not revoked. */
+export async function staffActor(sql: Sql, key: string): Promise<Actor | undefined> {
+  const parsed = parseKey(key);
+  if (!parsed) return undefined;
+  const [row] = await sql<Array<{ id: string; role: StaffRole; name: string; organisation_brn: string | null; secret_hash: string }>>`
+    select id, role, name, organisation_brn, secret_hash from api_keys where id = ${parsed.id} and revoked_at is null`;
+  if (!row || !(await verifySecret(key, row.secret_hash))) return undefined;
+  return { kind: row.role, id: row.id, name: row.name, organisationBrn: row.organisation_brn };
+}
+
+/**
+ * H4: besides a Bearer key or token, a request may carry the staff console's session
+ * cookie (src/console/session.ts), so the console's pages and scripts call this same API
+ * and meet the same refusals. `consoleSession` answers the actor of a valid session
+ * (undefined when there is no session cookie) and throws on a missing CSRF token.
+ */
+export type ConsoleSessionLookup = (req: Request) => Promise<Actor | undefined>;
+
+export function authenticator(sql: Sql, consoleSession?: ConsoleSessionLookup) {
+  const staff = (key: string) => staffActor(sql, key);
 
   async function tokenOpens(token: string, applicationId: string): Promise<boolean> {
     const [row] = await sql<Array<{ token_hash: string }>>`select token_hash from applications where id = ${applicationId}`;
@@ -102,6 +113,19 @@ export function authenticator(sql: Sql) {
       }
       const header = req.get('authorization') ?? '';
       const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!presented && !header && consoleSession) {
+        let viaConsole: Actor | undefined;
+        try {
+          viaConsole = await consoleSession(req);
+        } catch (err) {
+          return next(err);
+        }
+        if (viaConsole) {
+          if (!access.includes(viaConsole.kind as Access)) return next(forbidden(`this action needs one of: ${access.join(', ')}`));
+          res.locals.actor = viaConsole;
+          return next();
+        }
+      }
       if (!presented) return next(unauthorized());
       const appId = typeof req.params.id === 'string' ? req.params.id : undefined;
       const cacheKey = createHash('sha256').update(`${presented}|${appId ?? ''}`).digest('hex');

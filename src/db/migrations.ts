@@ -4,6 +4,7 @@
  * Never edit an applied migration: add the next one.
  */
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
+import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
 
@@ -179,4 +180,5 @@ alter table applications
 alter table audit_log add column key text unique;
 `,
   },
+  CONSOLE_MIGRATION,
 ];

@@ -13,7 +13,9 @@ import {
   resultReportViolations,
   RuleViolation,
   SHARING_TERMS,
+  type IsoDate,
 } from '../../domain';
+import type { Sql } from '../../db';
 import {
   reviewCloseOutUpdate,
   submitDataSharingUpdate,
@@ -103,6 +105,15 @@ interface AppRow {
   title: string;
   organisation_name: string;
 }
+
+/**
+ * R1/R2/N: a close-out (table alias `c`) past a due date with something outstanding.
+ * T1: overdue once the due day has ended; DUE and RETURNED are outstanding. Also read by
+ * the console's today's work (H4).
+ */
+export const closeOutOverdue = (sql: Sql, today: IsoDate) => sql`(
+  (c.report_status in ('DUE', 'RETURNED') and c.report_due < ${today}) or
+  (c.data_sharing_status in ('DUE', 'RETURNED') and c.data_sharing_due < ${today}))`;
 
 /** Result report, data sharing, restriction lift (R1–R6, E5). */
 export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
@@ -288,10 +299,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       query: closeOutsQuery,
       handler: async ({ query }) => {
         const today = deps.today();
-        // T1: overdue once the due day has ended; DUE and RETURNED are outstanding.
-        const overdue = sql`(
-          (c.report_status in ('DUE', 'RETURNED') and c.report_due < ${today}) or
-          (c.data_sharing_status in ('DUE', 'RETURNED') and c.data_sharing_due < ${today}))`;
+        const overdue = closeOutOverdue(sql, today);
         const rows = await sql<Array<Record<string, unknown>>>`
           select c.application_id as "applicationId", c.call_id as "callId", a.title, a.organisation_name as organisation,
                  a.status, c.report_due as "reportDue", c.report_status as "reportStatus",
