@@ -6,6 +6,7 @@
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OUTBOX_MIGRATION } from './migrations/outbox';
 
 export interface Migration {
   id: string;
@@ -170,4 +171,5 @@ alter table applications
   EVALUATION_MIGRATION,
   OPERATION_MIGRATION,
   CLOSEOUT_MIGRATION,
+  OUTBOX_MIGRATION,
 ];

@@ -1,0 +1,14 @@
+import type { Migration } from '../migrations';
+
+/** The outbox's claims and poison notices (N). Never edit once landed: add the next migration instead. */
+export const OUTBOX_MIGRATION: Migration = {
+  id: '006_outbox_claims',
+  sql: `
+-- N: the attempt that holds a notice's claim, so a failed attempt releases only its own
+-- claim (never one a later attempt took after the lease ran out).
+alter table email_outbox add column claim_token uuid;
+-- N: a notice that can never be sent (SMTP refused it permanently) is marked, not retried;
+-- failure says why in a fixed form (type and SMTP status code), never the recipient.
+alter table email_outbox add column failed_at timestamptz, add column failure text;
+`,
+};
