@@ -1,10 +1,11 @@
 import type { Client } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Sql } from '../db';
 import { renderNotice, type NoticeContext, type NoticeKind } from '../notices/templates';
 import { noticeFailedReport } from '../notices/failed';
-import { enqueueAndSend, POISON_NOTICE, poisonNoticeType, type PoisonNoticeType } from './outbox';
+import { enqueueAndSend, POISON_NOTICE, poisonNoticeType, type ClaimingAttempt, type PoisonNoticeType } from './outbox';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -46,6 +47,19 @@ export function createNotify(deps: ActivityDeps) {
   }
 
   return async function notify(req: NoticeRequest): Promise<{ sent: boolean; alreadySent: boolean }> {
+    const activity = currentActivity();
+    // N: heartbeats tell Temporal this attempt is alive; when they stop (a killed worker),
+    // the next attempt starts within the heartbeat timeout and takes over the claim.
+    const beat = activity ? setInterval(() => activity.context.heartbeat(), 1000) : undefined;
+    try {
+      activity?.context.heartbeat();
+      return await send(req, activity?.attempt);
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
+  async function send(req: NoticeRequest, attempt: ClaimingAttempt | undefined): Promise<{ sent: boolean; alreadySent: boolean }> {
       const data = req.data ?? {};
       if (req.applicationId && req.audience !== 'OPERATORS') {
         const app = await loadApplication(req.applicationId);
@@ -67,7 +81,7 @@ export function createNotify(deps: ActivityDeps) {
           to: practitioner.email,
           cc: principalInvestigator.email !== practitioner.email ? principalInvestigator.email : undefined,
           ...body,
-        });
+        }, attempt);
       }
       const body = render(req, { applicationId: req.applicationId, callId: req.callId, data });
       return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
@@ -76,8 +90,20 @@ export function createNotify(deps: ActivityDeps) {
         applicationId: req.applicationId,
         to: deps.operationsEmail,
         ...body,
-      });
-    };
+      }, attempt);
+  }
+}
+
+/** The running activity attempt, if notify runs inside one (tests also call it directly). */
+function currentActivity(): { context: Context; attempt: ClaimingAttempt } | undefined {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return undefined;
+  }
+  const { workflowExecution: run, activityId, attempt } = context.info;
+  return { context, attempt: { activity: `${run?.workflowId ?? ''}/${run?.runId ?? ''}/${activityId}`, attempt } };
 }
 
 /**

@@ -47,7 +47,7 @@ export type PoisonNoticeType = (typeof POISON_NOTICE)[keyof typeof POISON_NOTICE
  * is kept to one database round trip, and closed at the receiver by the Message-ID, which
  * is the notice key's and so the same on every resend.
  */
-export async function enqueueAndSend(sql: Sql, transport: Transporter, from: string, n: OutgoingNotice) {
+export async function enqueueAndSend(sql: Sql, transport: Transporter, from: string, n: OutgoingNotice, attempt?: ClaimingAttempt) {
   try {
     await sql`
       insert into email_outbox (notice_key, application_id, kind, to_address, cc_address, subject, text_body, html_body)
@@ -58,9 +58,10 @@ export async function enqueueAndSend(sql: Sql, transport: Transporter, from: str
   }
   const token = randomUUID();
   const [claimed] = await sql<Array<{ to_address: string; cc_address: string | null; subject: string; text_body: string; html_body: string }>>`
-    update email_outbox set claimed_at = now(), claim_token = ${token}
+    update email_outbox set claimed_at = now(), claim_token = ${token}, claimed_by = ${attempt?.activity ?? null}, claim_attempt = ${attempt?.attempt ?? null}
     where notice_key = ${n.key} and sent_at is null and failed_at is null
-      and (claimed_at is null or claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS}))
+      and (claimed_at is null or claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})
+           or (claimed_by = ${attempt?.activity ?? null} and claim_attempt < ${attempt?.attempt ?? 0}))
     returning to_address, cc_address, subject, text_body, html_body`;
   if (!claimed) {
     const [row] = await sql<Array<{ sent_at: Date | null; failure: string | null }>>`
@@ -98,8 +99,20 @@ export async function enqueueAndSend(sql: Sql, transport: Transporter, from: str
     throw new Error(`N: notice ${label(n)} not sent, will retry: ${smtpSummary(err)}`);
   }
   // N: nothing between SMTP's acceptance and this one statement.
-  await sql`update email_outbox set sent_at = now(), smtp_message_id = ${info.messageId ?? null}, claim_token = null where notice_key = ${n.key}`;
+  await sql`update email_outbox set sent_at = now(), smtp_message_id = ${info.messageId ?? null} where notice_key = ${n.key}`;
   return { sent: true, alreadySent: false };
+}
+
+/**
+ * The activity attempt that claims a notice: the activity (workflow run + activity id) and
+ * its attempt number. Temporal starts attempt n+1 only once attempt n is over (it failed,
+ * or its worker stopped heartbeating: killed, see the notices' heartbeat timeout in
+ * src/workflows/application/context.ts), so attempt n+1 takes over attempt n's claim at
+ * once instead of waiting out the lease: a SIGKILLed worker delays a notice by seconds.
+ */
+export interface ClaimingAttempt {
+  activity: string;
+  attempt: number;
 }
 
 /** S3: a notice in messages and logs, by kind and application (a survey's key holds an address). */

@@ -13,8 +13,13 @@ import type { ApplicationInput, ApplicationState, ApplicationStatus } from '../m
 import { noticeFailedReport } from '../../notices/failed';
 import { NextDeadlineAttr, StatusAttr } from '../search-attributes';
 
+/**
+ * Each of these is one short transaction (milliseconds). The timeout is also how long an
+ * attempt whose worker was killed holds its workflow up before Temporal retries it, so
+ * it is kept short: a retry is harmless (every activity is idempotent).
+ */
 export const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 
@@ -22,12 +27,14 @@ export const activities = proxyActivities<Activities>({
  * N: notices retry on their own, quicker schedule: a send that failed (SMTP down, a 4xx)
  * released its claim, so the next attempt goes at once, and backing off to at most 5 s
  * means delivery resumes within seconds of SMTP coming back, however long the outage
- * (an attempt is one refused connection: cheap). A send is bounded by the transport's
- * timeouts (src/mail.ts), well within the 30 s; a worker killed mid-attempt is retried
- * after them. Permanent failures are not retried at all (see deliver below).
+ * (an attempt is one refused connection: cheap). The attempt heartbeats, so one whose
+ * worker was killed is retried within 10 s and its successor takes over its claim
+ * (src/activities/outbox.ts); a send is bounded by the transport's timeouts (src/mail.ts),
+ * well within the minute. Permanent failures are not retried at all (see deliver below).
  */
 const notices = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
 
