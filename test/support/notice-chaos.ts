@@ -10,6 +10,7 @@ import { batchWorkflowId } from '../../src/workflows/call';
 import type { TestApp } from './app';
 import { FILES } from './fixtures';
 import { createCall, submitApplication } from './lifecycle';
+import type { TapMoment } from './smtp-fault';
 import { testServices } from './services';
 
 /**
@@ -37,8 +38,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The worker as a child process, on the test app's database, task queue and SMTP server. */
 export class WorkerProcess {
   private child?: ChildProcess;
-  private exited?: Promise<void>;
   starts = 0;
+  kills = 0;
 
   constructor(
     private readonly app: TestApp,
@@ -46,6 +47,7 @@ export class WorkerProcess {
   ) {}
 
   start(): void {
+    if (this.child) return; // one worker at a time
     const { config } = this.app;
     const log = openSync(this.logFile, 'a');
     const child = spawn(process.execPath, [path.resolve(__dirname, '..', '..', 'worker.js')], {
@@ -64,28 +66,29 @@ export class WorkerProcess {
       stdio: ['ignore', log, log],
     });
     closeSync(log);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     this.child = child;
     this.starts++;
   }
 
   /** SIGKILL: no shutdown, no flush; whatever the worker was doing stops mid-way. */
   async kill(): Promise<void> {
-    if (!this.child) return;
-    this.child.kill('SIGKILL');
-    await this.exited;
+    const child = this.child;
+    if (!child) return;
     this.child = undefined;
+    child.kill('SIGKILL');
+    this.kills++;
+    await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
   }
 
   /** A graceful stop (SIGTERM): the worker finishes what it runs. */
   async stop(): Promise<void> {
-    if (!this.child) return;
     const child = this.child;
+    if (!child) return;
+    this.child = undefined;
     child.kill('SIGTERM');
     const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await this.exited;
+    await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
     clearTimeout(force);
-    this.child = undefined;
   }
 }
 
@@ -115,6 +118,36 @@ export function killAtRandom(worker: WorkerProcess, random: () => number, opts: 
     async stop() {
       running = false;
       await loop;
+    },
+  };
+}
+
+/**
+ * N: kills aimed at the one window exactly-once depends on: `midSend` sessions are cut at
+ * MAIL FROM (the notice claimed, nothing delivered: it must still arrive, within seconds),
+ * `accepted` ones right after the server accepted the message (delivered, the outbox not
+ * yet told: it may arrive twice, with the same Message-ID). Session numbers are seeded.
+ */
+export function killMidSend(worker: WorkerProcess, random: () => number, opts: { midSend: number; accepted: number; withinSessions: number }) {
+  const pick = () => 2 + Math.floor(random() * (opts.withinSessions - 2));
+  const midSend = new Set<number>();
+  const accepted = new Set<number>();
+  while (midSend.size < opts.midSend) midSend.add(pick());
+  while (accepted.size < opts.accepted) {
+    const n = pick();
+    if (!midSend.has(n)) accepted.add(n);
+  }
+  let kills = 0;
+  return {
+    get kills() {
+      return kills;
+    },
+    async onMoment(moment: TapMoment, n: number): Promise<'CUT' | void> {
+      if (!(moment === 'MAIL_FROM' ? midSend : accepted).has(n)) return;
+      await worker.kill();
+      kills++;
+      setTimeout(() => worker.start(), 300);
+      return 'CUT';
     },
   };
 }

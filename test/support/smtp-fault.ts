@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A small real SMTP server for the notice tests (N): it keeps what it accepts, refuses
@@ -143,4 +143,81 @@ function headersOf(raw: string): Record<string, string> {
     }
   }
   return out;
+}
+
+/** What a tap sees of one SMTP session, in order; `n` counts sessions from 1. */
+export type TapMoment = 'MAIL_FROM' | 'ACCEPTED';
+
+/**
+ * A TCP proxy in front of a real SMTP server (the MailDev inbox) that can act at two
+ * moments of a session: when the client starts a message (MAIL FROM: the outbox has
+ * claimed the notice, nothing is delivered yet) and when the server accepts it (the 250
+ * after the data: delivered, the sender not yet told). `onMoment` runs before the bytes go
+ * on and may return 'CUT' to end the session there (both sides), as a dying sender would.
+ */
+export async function startSmtpTap(
+  target: { host: string; port: number },
+  onMoment: (moment: TapMoment, n: number) => Promise<'CUT' | void> | 'CUT' | void,
+): Promise<{ host: string; port: number; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let sessions = 0;
+  const server = createServer((client) => {
+    const n = ++sessions;
+    const upstream = connect(target.port, target.host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    const cut = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    let sawMail = false;
+    let dataEnded = false;
+    let tail = '';
+    // Client → server: forward, pausing at MAIL FROM and noting the end of the data.
+    client.on('data', (chunk: Buffer) => {
+      const text = tail + chunk.toString('latin1');
+      tail = text.slice(-5);
+      if (!sawMail && /\r?\nMAIL FROM|^MAIL FROM/i.test(text)) {
+        sawMail = true;
+        client.pause();
+        void Promise.resolve(onMoment('MAIL_FROM', n)).then((r) => {
+          if (r === 'CUT') return cut();
+          upstream.write(chunk);
+          client.resume();
+        });
+        return;
+      }
+      if (text.includes('\r\n.\r\n')) dataEnded = true;
+      upstream.write(chunk);
+    });
+    // Server → client: forward, pausing at the acceptance of the message.
+    upstream.on('data', (chunk: Buffer) => {
+      if (dataEnded && chunk.toString('latin1').startsWith('250')) {
+        dataEnded = false;
+        upstream.pause();
+        void Promise.resolve(onMoment('ACCEPTED', n)).then((r) => {
+          if (r === 'CUT') return cut();
+          client.write(chunk);
+          upstream.resume();
+        });
+        return;
+      }
+      client.write(chunk);
+    });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    host: '127.0.0.1',
+    port: (server.address() as { port: number }).port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
