@@ -1,8 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities';
 import { POISON_NOTICE } from '../../src/activities/outbox';
+import { applicationWorkflowId } from '../../src/domain';
 import { createTransport } from '../../src/mail';
+import type { ApplicationState } from '../../src/workflows/messages';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
+import { saveHistory } from '../support/closeout';
 import { applicationView, createCall, eventually, submitApplication } from '../support/lifecycle';
 import { startFaultySmtp, type FaultySmtp } from '../support/smtp-fault';
 
@@ -86,6 +89,16 @@ test('N/S4: when the operations mailbox refuses the report too, both are on the 
     expect(smtp.rcptAttempts.get(a.email)).toBe(1);
     expect((smtp.rcptAttempts.get(ops) ?? 0) - opsBefore).toBe(1);
     expect((await events(a.id)).filter((e) => e.event === 'NOTICE_FAILED')).toHaveLength(2);
+
+    // To the end: withdrawn, its notice refused too, the workflow completes (a replay fixture
+    // of the NOTICE_FAILED path, docs/PATCHING.md).
+    const withdrawn = await app.api.post(`/applications/${a.id}/withdraw`, { reason: '사업 계획 변경' }, a.token);
+    expect(withdrawn.status).toBe(200);
+    const handle = app.client.workflow.getHandle(applicationWorkflowId(callId, a.id));
+    const final = (await handle.result()) as ApplicationState;
+    expect(final.status).toBe('WITHDRAWN');
+    expect(final.timeline.filter((e) => e.event === 'NOTICE_FAILED').map((e) => e.detail?.kind)).toEqual(['RECEIPT', 'NOTICE_FAILED', 'WITHDRAWN', 'NOTICE_FAILED']);
+    await saveHistory(app, applicationWorkflowId(callId, a.id), 'application-notice-failed-withdrawn');
   } finally {
     refused.delete(ops);
   }
