@@ -13,20 +13,26 @@ import path from 'node:path';
 import globalSetup from '../test/setup/global-setup';
 import globalTeardown from '../test/setup/global-teardown';
 import { startTestApp } from '../test/support/app';
-import { auditNotices, driveIntakeAndEvaluation, killAtRandom, seededRandom, WorkerProcess } from '../test/support/notice-chaos';
+import { auditNotices, driveIntakeAndEvaluation, killAtRandom, killMidSend, seededRandom, WorkerProcess } from '../test/support/notice-chaos';
 import { testServices } from '../test/support/services';
+import { startSmtpTap } from '../test/support/smtp-fault';
 
 async function main() {
   const [applications = 64, kills = 20, seed = 20261201] = process.argv.slice(2).map(Number);
   await globalSetup();
-  const app = await startTestApp({ worker: false });
+  // As in the test: a tap before the inbox also kills the worker mid-send and right after acceptance.
+  let aimed: ReturnType<typeof killMidSend> | undefined;
+  const { smtpHost, smtpPort } = testServices();
+  const tap = await startSmtpTap({ host: smtpHost, port: smtpPort }, (moment, n) => aimed?.onMoment(moment, n));
+  const app = await startTestApp({ worker: false, smtp: tap });
   const logFile = path.join(testServices().tempDir, 'worker-bench.log');
   const worker = new WorkerProcess(app, logFile);
+  const random = seededRandom(seed);
+  aimed = killMidSend(worker, random, { midSend: 4, accepted: 2, withinSessions: 150 });
   const say = (s: string) => process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}\n`);
   const t0 = Date.now();
   try {
     worker.start();
-    const random = seededRandom(seed);
     const chaos = killAtRandom(worker, random, { count: kills, minMs: 2000, maxMs: 8000 });
     let drive;
     try {
@@ -34,13 +40,13 @@ async function main() {
     } finally {
       await chaos.stop();
     }
-    say(`drive done; ${chaos.kills} SIGKILLs; waiting for every notice`);
+    say(`drive done; ${worker.kills} SIGKILLs; waiting for every notice`);
     const audit = await auditNotices(app, drive.apps, { timeoutMs: 180_000 });
     const copies = audit.duplicates.reduce((n, d) => n + d.copies - 1, 0);
     const sameId = audit.duplicates.every((d) => d.messageIds.length === 1);
     const lines = [
       `applications            ${applications} (seed ${seed})`,
-      `SIGKILLs                ${chaos.kills} (worker started ${worker.starts} times)`,
+      `SIGKILLs                ${worker.kills} (${chaos.kills} at random moments, ${aimed.kills} mid-send or just after acceptance; worker started ${worker.starts} times)`,
       `notices expected        ${audit.notices}`,
       `missing                 ${audit.missing.length}${audit.missing.length ? ` ${JSON.stringify(audit.missing.slice(0, 5))}` : ''}`,
       `unexpected              ${audit.unexpected.length}`,
@@ -54,6 +60,7 @@ async function main() {
   } finally {
     await worker.stop();
     await app.close();
+    await tap.stop();
     await globalTeardown();
   }
 }

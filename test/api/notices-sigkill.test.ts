@@ -54,7 +54,7 @@ test('N: SIGKILLs of the worker at random moments during intake and evaluation o
       `${audit.missing.length} missing, ${dupes} duplicate(s) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
   );
   expect(chaos.kills).toBeGreaterThanOrEqual(3);
-  expect(aimed.kills).toBe(3);
+  expect(aimed.kills).toBeGreaterThanOrEqual(2); // 3 planned; one may meet a worker a random kill just took down
   expect(audit.notices).toBeGreaterThanOrEqual(30);
   expect(audit.missing).toEqual([]);
   expect(audit.unexpected).toEqual([]);

@@ -71,13 +71,15 @@ export class WorkerProcess {
   }
 
   /** SIGKILL: no shutdown, no flush; whatever the worker was doing stops mid-way. */
-  async kill(): Promise<void> {
+  /** Whether there was a worker to kill (another kill may have just taken it down). */
+  async kill(): Promise<boolean> {
     const child = this.child;
-    if (!child) return;
+    if (!child) return false;
     this.child = undefined;
     child.kill('SIGKILL');
     this.kills++;
     await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+    return true;
   }
 
   /** A graceful stop (SIGTERM): the worker finishes what it runs. */
@@ -105,8 +107,7 @@ export function killAtRandom(worker: WorkerProcess, random: () => number, opts: 
     while (running && kills < opts.count) {
       await sleep(opts.minMs + random() * (opts.maxMs - opts.minMs));
       if (!running) break;
-      await worker.kill();
-      kills++;
+      if (await worker.kill()) kills++;
       await sleep(random() * 500);
       worker.start();
     }
@@ -144,8 +145,7 @@ export function killMidSend(worker: WorkerProcess, random: () => number, opts: {
     },
     async onMoment(moment: TapMoment, n: number): Promise<'CUT' | void> {
       if (!(moment === 'MAIL_FROM' ? midSend : accepted).has(n)) return;
-      await worker.kill();
-      kills++;
+      if (await worker.kill()) kills++;
       setTimeout(() => worker.start(), 300);
       return 'CUT';
     },
