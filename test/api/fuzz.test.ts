@@ -5,6 +5,7 @@ import { addDays } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
 import { createCall, submitAndAccept } from '../support/lifecycle';
+import { seededRandom } from '../support/random';
 
 /**
  * S5, permanently: a bounded fuzz generated from the served /openapi.json, against the real
@@ -20,16 +21,9 @@ const ROUNDS = 50;
 const BATCH = 10;
 const ANSWER_WITHIN_MS = 10_000;
 
-/** mulberry32: a tiny seeded PRNG, so every run sends the same requests. */
+/** Every run sends the same requests (seeded). */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!, int: (n: number) => Math.floor(next() * n) };
 }
 

@@ -21,17 +21,7 @@ import { testServices } from './services';
  * bench/notices-sigkill.ts (~200 notices).
  */
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same kill schedule and plan. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './random';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
