@@ -5,6 +5,7 @@ import { addDays } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
 import { createCall, submitAndAccept } from '../support/lifecycle';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * S5, permanently: a bounded fuzz generated from the served /openapi.json, against the real
@@ -100,6 +101,7 @@ beforeAll(async () => {
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     await app.api.put(`/applications/${underReview.id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, underReview.token);
   }
+  await confirmPractitioner(app, underReview.id); // A7
   expect((await app.api.post(`/applications/${underReview.id}/submit`, {}, underReview.token)).status).toBe(200);
   const evaluator = await app.api.post('/api-keys', { role: 'EVALUATOR', name: 'fuzz 평가위원' }, app.operatorKey);
   const collector = await app.api.post('/api-keys', { role: 'COLLECTOR', name: 'fuzz collector' }, app.operatorKey);
