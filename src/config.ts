@@ -55,6 +55,8 @@ export const configSchema = z.object({
   APPLICANT_SESSION_HOURS: z.coerce.number().int().positive().max(24 * 30).default(12),
   /** The client of a request is the X-Forwarded-For hop the proxy set (express 'trust proxy'); off = the socket's address. */
   TRUST_PROXY: bool.default(false),
+  /** A pre-built workflow bundle for the worker (tests restart workers; bundling takes seconds). */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 });

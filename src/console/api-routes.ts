@@ -41,7 +41,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'operators',
       summary: "Today's work (H4): everything waiting for an operator, ordered by its due date, each with its rule",
       access: ['OPERATOR'],
-      query: z.object({ callId: callIdParam.shape.id.optional() }),
+      query: z.strictObject({ callId: callIdParam.shape.id.optional() }),
       handler: async ({ query }) => {
         const today = deps.today();
         return { today, items: await todaysWork(sql, today, { callId: query.callId }) };
@@ -135,7 +135,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       summary: "A batch's selection result (V5–V7) as XLSX or CSV (H4)",
       access: ['OPERATOR'],
       params: batchParams,
-      query: z.object({ format }),
+      query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
         const batch = await loadBatch(params.id, params.batchId);
         const sheet = await selectionSheet(sql, batch.id);
@@ -151,7 +151,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       summary: 'Utilisation per allocation per month of a call (O4, I1) as XLSX or CSV (H4)',
       access: ['OPERATOR'],
       params: callIdParam,
-      query: z.object({ format }),
+      query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
         await loadCall(deps, params.id);
         const sheet = await utilisationSheet(sql, params.id);
@@ -167,7 +167,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       summary: 'The R4 outcomes of a call, per application and category, as XLSX or CSV (H4)',
       access: ['OPERATOR'],
       params: callIdParam,
-      query: z.object({ format }),
+      query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
         await loadCall(deps, params.id);
         const sheet = await outcomesSheet(sql, params.id);

@@ -7,6 +7,7 @@ import { CLOSEOUT_MIGRATION } from './migrations/closeout';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
 export interface Migration {
@@ -182,5 +183,7 @@ alter table audit_log add column key text unique;
 `,
   },
   CONSOLE_MIGRATION,
+  OUTBOX_MIGRATION,
+  // S6/A7: numbered 008 as assigned, applied after the outbox's 008 (the list's order is the order).
   SIGNIN_MIGRATION,
 ];

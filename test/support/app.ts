@@ -50,7 +50,17 @@ export const LINK_KINDS = ['SIGN_IN_LINK', 'PRACTITIONER_CONFIRMATION'];
 
 let runtimeInstalled = false;
 
-export async function startTestApp(opts: { timeSkipping?: boolean; config?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: {
+    timeSkipping?: boolean;
+    /** Another SMTP server than the shared inbox (the notice tests' test/support/smtp-fault.ts). */
+    smtp?: { host: string; port: number };
+    /** false: no in-process worker (a test that runs the worker as its own process). */
+    worker?: boolean;
+    /** Configuration over the test defaults (e.g. S6's rate limits). */
+    config?: Record<string, string>;
+  } = {},
+): Promise<TestApp> {
   if (!runtimeInstalled) {
     // Worker chatter (state changes, polls) hides test failures; warnings and errors still show.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -64,8 +74,8 @@ export async function startTestApp(opts: { timeSkipping?: boolean; config?: Reco
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: env ? env.address : services.temporalAddress,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
-    SMTP_HOST: services.smtpHost,
-    SMTP_PORT: String(services.smtpPort),
+    SMTP_HOST: opts.smtp?.host ?? services.smtpHost,
+    SMTP_PORT: String(opts.smtp?.port ?? services.smtpPort),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'aidc-test-')),
     OPERATIONS_EMAIL: `ops-${randomBytes(3).toString('hex')}@aidc.example`,
     // S6: every test file sends from one client and reuses the fixtures' addresses; the
@@ -128,7 +138,7 @@ export async function startTestApp(opts: { timeSkipping?: boolean; config?: Reco
       await sql.end();
     },
   };
-  await app.startWorker();
+  if (opts.worker !== false) await app.startWorker();
   return app;
 }
 

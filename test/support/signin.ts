@@ -1,5 +1,6 @@
 import type { CaughtMail } from '../../src/runtime/mail-inbox';
 import type { TestApp } from './app';
+import { testServices } from './services';
 
 /** S6: the token of the sign-in or confirmation link in an e-mail. */
 export function linkToken(mail: CaughtMail): string {
@@ -29,8 +30,16 @@ export async function confirmationMail(app: TestApp, applicationId: string, coun
 /**
  * A7, the real way: opens the confirmation link the draft's practitioner received (read from
  * the SMTP inbox) as the link page's button does. Every test that submits a draft calls it.
+ * SETUP SHORTCUT only where the file's mail goes to another SMTP server than the shared
+ * inbox (the notice-fault tests' relays refuse or drop it): the confirmation is recorded
+ * in the row as the redeemed link would.
  */
 export async function confirmPractitioner(app: TestApp, applicationId: string): Promise<void> {
+  const { smtpHost, smtpPort } = testServices();
+  if (app.config.SMTP_HOST !== smtpHost || app.config.SMTP_PORT !== smtpPort) {
+    await app.sql`update applications set practitioner_confirmed_email = lower(btrim(content #>> '{practitioner,email}')) where id = ${applicationId}`;
+    return;
+  }
   const token = linkToken(await confirmationMail(app, applicationId));
   const res = await app.api.post('/sign-in/redeem', { token });
   if (res.status !== 200 || res.body.confirmedApplication !== applicationId) {
