@@ -43,6 +43,18 @@ export const configSchema = z.object({
   /** N: where the operators' notices (deadlines at risk, exclusion candidates, overdue close-outs) go. */
   OPERATIONS_EMAIL: z.string().email().default('operations@aidc.example'),
 
+  /**
+   * S6: public endpoints that send e-mail (sign-in request, draft creation and its
+   * confirmation, confirmation resend) answer 429 past this many requests per address and
+   * per client (IP) within the window.
+   */
+  EMAIL_RATE_PER_ADDRESS: z.coerce.number().int().positive().default(5),
+  EMAIL_RATE_PER_CLIENT: z.coerce.number().int().positive().default(30),
+  EMAIL_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  /** S6: how long an applicant stays signed in after opening a link. */
+  APPLICANT_SESSION_HOURS: z.coerce.number().int().positive().max(24 * 30).default(12),
+  /** The client of a request is the X-Forwarded-For hop the proxy set (express 'trust proxy'); off = the socket's address. */
+  TRUST_PROXY: bool.default(false),
   /** A pre-built workflow bundle for the worker (tests restart workers; bundling takes seconds). */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { consoleApiRoutes } from '../console/api-routes';
 import { consoleRouter } from '../console/router';
 import { consoleSessionLookup } from '../console/session';
+import { applicantSessions } from './applicant-session';
 import { authenticator } from './auth';
 import type { ApiDeps } from './context';
 import { errorHandler, notFound } from './errors';
@@ -12,11 +13,16 @@ import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
 import { evaluationRoutes } from './routes/evaluation';
 import { operationRoutes } from './routes/operation';
+import { signInRoutes } from './routes/signin';
+import { emailRateLimiter } from './rate-limit';
 import { systemRoutes } from './routes/system';
 
-export function createApp(deps: ApiDeps) {
+export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
+  const deps: ApiDeps = { ...given, emailLimit: emailRateLimiter(given.config, given.now) };
   const app = express();
   app.disable('x-powered-by');
+  // S6: the client the e-mail rate limit counts is the proxy's X-Forwarded-For hop only when configured.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(express.json({ limit: '1mb' }));
   const router = Router();
   registry.length = 0;
@@ -24,13 +30,15 @@ export function createApp(deps: ApiDeps) {
     ...systemRoutes(deps),
     ...callRoutes(deps),
     ...applicationRoutes(deps),
+    ...signInRoutes(deps),
     ...evaluationRoutes(deps),
     ...operationRoutes(deps),
     ...closeOutRoutes(deps),
     ...consoleApiRoutes(deps),
   ];
   // H4: the API also accepts the staff console's session cookie (CSRF-checked).
-  mount(router, routes, authenticator(deps.sql, consoleSessionLookup(deps.sql, deps.config)));
+  // S6: and an applicant's e-mail sign-in session (Bearer aps_… or its cookie).
+  mount(router, routes, authenticator(deps.sql, consoleSessionLookup(deps.sql, deps.config), applicantSessions(deps.sql, deps.config, deps.now)));
   const doc = openApiDocument([...registry], deps.config.PUBLIC_URL);
   router.get('/openapi.json', (_req, res) => void res.json(doc));
   router.get('/docs', (_req, res) => void res.type('html').send(docsPage(doc)));

@@ -36,11 +36,15 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 export type StaffRole = 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR';
 export type Actor =
   | { kind: StaffRole; id: string; name: string; organisationBrn?: string | null }
-  | { kind: 'APPLICANT'; applicationId: string }
+  /**
+   * An application's access token names its application; an e-mail sign-in (S6) names an
+   * address, and the application in the path when it opens it (none on /me/applications).
+   */
+  | { kind: 'APPLICANT'; applicationId?: string; email?: string }
   | { kind: 'PUBLIC' };
 
 export const actorLabel = (a: Actor) =>
-  a.kind === 'APPLICANT' ? `applicant:${a.applicationId}` : a.kind === 'PUBLIC' ? 'public' : `${a.kind.toLowerCase()}:${a.id}`;
+  a.kind === 'APPLICANT' ? `applicant:${a.applicationId ?? 'signed-in'}` : a.kind === 'PUBLIC' ? 'public' : `${a.kind.toLowerCase()}:${a.id}`;
 
 export function newApiKey() {
   const id = randomBytes(6).toString('hex');
@@ -88,7 +92,18 @@ export async function staffActor(sql: Sql, key: string): Promise<Actor | undefin
  */
 export type ConsoleSessionLookup = (req: Request) => Promise<Actor | undefined>;
 
-export function authenticator(sql: Sql, consoleSession?: ConsoleSessionLookup) {
+/**
+ * S6: an applicant signed in by e-mail (src/api/applicant-session.ts): the address of a
+ * valid session token, the token in the request's cookie (CSRF-checked, throws 403), and
+ * whether an address opens an application (it is its practitioner's or PI's).
+ */
+export interface ApplicantSessions {
+  address(token: string): Promise<string | undefined>;
+  fromCookie(req: Request): string | undefined;
+  opens(email: string, applicationId: string): Promise<boolean>;
+}
+
+export function authenticator(sql: Sql, consoleSession?: ConsoleSessionLookup, applicantSessions?: ApplicantSessions) {
   const staff = (key: string) => staffActor(sql, key);
 
   async function tokenOpens(token: string, applicationId: string): Promise<boolean> {
@@ -126,8 +141,27 @@ export function authenticator(sql: Sql, consoleSession?: ConsoleSessionLookup) {
           return next();
         }
       }
-      if (!presented) return next(unauthorized());
       const appId = typeof req.params.id === 'string' ? req.params.id : undefined;
+      if (applicantSessions && (presented?.startsWith('aps_') || !header)) {
+        let session: string | undefined;
+        try {
+          session = presented ?? applicantSessions.fromCookie(req);
+        } catch (err) {
+          return next(err);
+        }
+        if (session) {
+          const email = await applicantSessions.address(session);
+          if (!email) return next(unauthorized('S6: the sign-in session is not valid (expired or signed out); ask for a new link at POST /sign-in'));
+          if (!access.includes('APPLICANT')) return next(forbidden(`S7: this action needs one of: ${access.join(', ')}`));
+          if (appId !== undefined && !(await applicantSessions.opens(email, appId))) {
+            // S2/S7: 403 whether or not the application exists.
+            return next(forbidden('S2/S7: this sign-in opens only the applications where its address is the practitioner or PI'));
+          }
+          res.locals.actor = { kind: 'APPLICANT', applicationId: appId, email } satisfies Actor;
+          return next();
+        }
+      }
+      if (!presented) return next(unauthorized());
       const cacheKey = createHash('sha256').update(`${presented}|${appId ?? ''}`).digest('hex');
       const hit = verified.get(cacheKey);
       let actor = hit && hit.until > Date.now() ? hit.actor : undefined;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import type { Sql } from '../db';
 import { writeAudit } from '../db/audit';
@@ -9,6 +10,7 @@ import type { Actor } from './auth';
 import { actorLabel } from './auth';
 import { jsonTextErrors } from './boundary';
 import { badRequest } from './errors';
+import type { EmailRateLimiter } from './rate-limit';
 
 /** What every route handler gets: the database, Temporal, configuration and the clock. */
 export interface ApiDeps {
@@ -20,6 +22,12 @@ export interface ApiDeps {
   documentDir: string;
   /** T1: "today" in Asia/Seoul. */
   today(): IsoDate;
+  /** S6: the clock of sign-in links and sessions (30 minutes), injectable like today(). */
+  now(): number;
+  /** S6/A7: the API sends sign-in and confirmation links itself, through the outbox (N). */
+  mail: { transport: Transporter; from: string };
+  /** S6: one limiter for every public endpoint that sends e-mail (createApp makes it). */
+  emailLimit: EmailRateLimiter;
 }
 
 export const systemToday = (): IsoDate => kstDateOf(Date.now());

@@ -16,6 +16,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers the problem needs (Retry-After of a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
   }
@@ -42,6 +44,7 @@ export function zodFieldErrors(err: z.ZodError, prefix?: string) {
 }
 
 export function sendProblem(res: Response, p: HttpProblem) {
+  for (const [name, value] of Object.entries(p.headers)) res.setHeader(name, value);
   res
     .status(p.status)
     .type('application/problem+json')

@@ -11,7 +11,7 @@ import { boundary } from './boundary';
 export type Access = 'PUBLIC' | 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR' | 'APPLICANT';
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string; // express syntax, e.g. /applications/:id
   summary: string;
   tag: string;

@@ -128,6 +128,11 @@ export const applicationDraftSchema = z.strictObject({
 });
 export type ApplicationDraft = z.infer<typeof applicationDraftSchema>;
 
+/** A7: a draft's edit: any of its sections, each whole (strict: an unknown section is a 400 naming it). */
+export const draftEditSchema = applicationDraftSchema
+  .partial()
+  .refine((e) => Object.keys(e).length > 0, 'A7: give at least one section to change');
+
 export const documentUploadQuery = z.strictObject({ filename: z.string().trim().min(3).max(255).describe('original file name with its extension') });
 
 export const documentReviewSchema = z.discriminatedUnion('decision', [

@@ -7,6 +7,7 @@ import { logErrorSafely } from '../safe-log';
 import { connectDatabase, type Sql } from '../db';
 import { connectClient } from '../temporal';
 import { StatusAttr } from '../workflows/search-attributes';
+import { createTransport } from '../mail';
 import { createApp } from './app';
 import { createApiKey } from './auth';
 import { withTimeout } from './health';
@@ -40,6 +41,7 @@ export async function startApi(opts: {
   client: Client;
   port?: number;
   today?: ApiDeps['today'];
+  now?: ApiDeps['now'];
 }): Promise<RunningApi> {
   const { config, sql, client } = opts;
   const documentDir = resolve(config.DOCUMENT_STORE_DIR ?? join(config.DATA_DIR, 'documents'));
@@ -51,6 +53,8 @@ export async function startApi(opts: {
     documentDir,
     searchAttributes: await searchAttributesRegistered(client, config.TEMPORAL_NAMESPACE),
     today: opts.today ?? systemToday,
+    now: opts.now ?? Date.now,
+    mail: { transport: createTransport(config), from: config.MAIL_FROM },
   });
   const server = app.listen(opts.port ?? config.PORT);
   await new Promise<void>((ok, fail) => server.once('listening', ok).once('error', fail));

@@ -8,6 +8,7 @@ import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
+import { SIGNIN_MIGRATION } from './migrations/signin';
 
 export interface Migration {
   id: string;
@@ -183,4 +184,6 @@ alter table audit_log add column key text unique;
   },
   CONSOLE_MIGRATION,
   OUTBOX_MIGRATION,
+  // S6/A7: numbered 008 as assigned, applied after the outbox's 008 (the list's order is the order).
+  SIGNIN_MIGRATION,
 ];

@@ -2,6 +2,7 @@ import { list, ruleText, type Body, type NoticeContext, type Template } from './
 import { CLOSEOUT_TEMPLATES } from './closeout';
 import { EVALUATION_TEMPLATES } from './evaluation';
 import { OPERATION_TEMPLATES } from './operation';
+import { SIGNIN_TEMPLATES } from './signin';
 
 export type { NoticeContext } from './base';
 
@@ -94,6 +95,7 @@ export const NOTICE_TEMPLATES = {
   ...EVALUATION_TEMPLATES,
   ...OPERATION_TEMPLATES,
   ...CLOSEOUT_TEMPLATES,
+  ...SIGNIN_TEMPLATES,
 };
 
 export type NoticeKind = keyof typeof NOTICE_TEMPLATES;

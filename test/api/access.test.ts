@@ -38,6 +38,8 @@ test("S7: an applicant's valid token on another application answers 403 on every
     app.api.put(`/applications/${b.id}/documents/APPLICATION_PLAN?filename=plan.pdf`, pdf, a.token),
     app.api.get(`/applications/${b.id}/documents/APPLICATION_PLAN`, a.token),
     app.api.post(`/applications/${b.id}/submit`, {}, a.token),
+    app.api.request('PATCH', `/applications/${b.id}`, { json: { project: {} }, auth: a.token }),
+    app.api.post(`/applications/${b.id}/confirmation`, {}, a.token),
     app.api.post(`/applications/${b.id}/supplement`, {}, a.token),
     app.api.post(`/applications/${b.id}/withdraw`, {}, a.token),
     app.api.post(`/applications/${b.id}/setup-done`, {}, a.token),

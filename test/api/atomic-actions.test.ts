@@ -10,6 +10,7 @@ import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
 import { saveHistory } from '../support/closeout';
 import { createCall, eventually } from '../support/lifecycle';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * S4/S5 "no half-done action": an action that answers an error has changed nothing, and one
@@ -74,6 +75,7 @@ async function submitted(callId: string) {
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     expect((await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, token)).status).toBe(201);
   }
+  await confirmPractitioner(app, id); // A7
   expect((await app.api.post(`/applications/${id}/submit`, {}, token)).status).toBe(200);
   const handle = app.client.workflow.getHandle(applicationWorkflowId(callId, id));
   await eventually(() => handle.query(statusQuery), (s) => s.status === 'UNDER_REVIEW');

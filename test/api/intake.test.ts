@@ -3,6 +3,7 @@ import { applicationWorkflowId } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
 import { eventually } from '../support/lifecycle';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * Issue 3, through the HTTP API against the dev server, a real PostgreSQL and a real SMTP
@@ -33,6 +34,7 @@ async function draft(overrides: Parameters<typeof draftBody>[0] = {}) {
   const email = overrides.practitionerEmail ?? uniqueEmail('dev');
   const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ ...overrides, practitionerEmail: email }));
   expect(res.status).toBe(201);
+  await confirmPractitioner(app, res.body.id); // A7: these tests are about what submitting checks besides it
   return { id: res.body.id as string, token: res.body.accessToken as string, email, body: res.body };
 }
 

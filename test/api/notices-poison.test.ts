@@ -61,7 +61,8 @@ test('N/S4: a receipt the relay refuses for good fails once, is on the timeline,
 
   // No retry storm: the relay saw the address once, and the outbox row says why, for good.
   await new Promise((r) => setTimeout(r, 4000));
-  expect(smtp.rcptAttempts.get(a.email)).toBe(1);
+  // Twice in all: once for the receipt, once for the draft's A7 confirmation link (the API's own send, refused too).
+  expect(smtp.rcptAttempts.get(a.email)).toBe(2);
   expect(smtp.messages.filter((m) => m.to.includes(a.email))).toHaveLength(0);
   const [row] = await app.sql<Array<{ failed_at: Date | null; failure: string | null; sent_at: Date | null; claimed_at: Date | null }>>`
     select failed_at, failure, sent_at, claimed_at from email_outbox where notice_key = ${`${a.id}:RECEIPT`}`;
@@ -86,7 +87,7 @@ test('N/S4: when the operations mailbox refuses the report too, both are on the 
     expect(reviewed.status).toBe(200);
     expect((await eventually(() => applicationView(app, a.id), (v) => v.status === 'DOCUMENTS_COMPLETE')).status).toBe('DOCUMENTS_COMPLETE');
     await new Promise((r) => setTimeout(r, 4000));
-    expect(smtp.rcptAttempts.get(a.email)).toBe(1);
+    expect(smtp.rcptAttempts.get(a.email)).toBe(2); // the receipt and the A7 confirmation link
     expect((smtp.rcptAttempts.get(ops) ?? 0) - opsBefore).toBe(1);
     expect((await events(a.id)).filter((e) => e.event === 'NOTICE_FAILED')).toHaveLength(2);
 

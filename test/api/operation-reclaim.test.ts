@@ -2,6 +2,7 @@ import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, uniqueBrn } from '../support/fixtures';
 import { closeOutOwed } from '../support/closeout';
 import { applicationView, createCall, eventually } from '../support/lifecycle';
+import { confirmPractitioner } from '../support/signin';
 import {
   allocated,
   duplicateSubjects,
@@ -51,6 +52,7 @@ async function submitAs(brn: string) {
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     expect((await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, accessToken)).status).toBe(201);
   }
+  await confirmPractitioner(app, id); // A7
   return { id: id as string, res: await app.api.post(`/applications/${id}/submit`, {}, accessToken) };
 }
 

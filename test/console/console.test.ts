@@ -5,6 +5,7 @@ import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { launchChromium, screenshot, signIn } from '../support/browser';
 import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
 import { applicationView, createCall, eventually, submitAndAccept } from '../support/lifecycle';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * H4 in a real browser: Debian's chromium driven by playwright-core against the whole
@@ -33,6 +34,7 @@ async function submitOnly(): Promise<string> {
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, accessToken);
   }
+  await confirmPractitioner(app, id); // A7
   expect((await app.api.post(`/applications/${id}/submit`, {}, accessToken)).status).toBe(200);
   await eventually(() => applicationView(app, id), (v) => v.status === 'UNDER_REVIEW');
   return id;

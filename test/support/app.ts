@@ -35,10 +35,18 @@ export interface TestApp {
   advance(ms: number): Promise<void>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
-  mailTo(address: string): Promise<CaughtMail[]>;
+  /**
+   * The lifecycle notices to (or in copy to) an address. S6/A7 link e-mails (sign-in,
+   * practitioner confirmation) are left out unless `links` is set: tests count and order
+   * the notices of the lifecycle, and read links through test/support/signin.ts.
+   */
+  mailTo(address: string, opts?: { links?: boolean }): Promise<CaughtMail[]>;
   waitForMail(address: string, count: number, timeoutMs?: number): Promise<CaughtMail[]>;
   close(): Promise<void>;
 }
+
+/** S6/A7: the e-mails that carry a sign-in or confirmation link. */
+export const LINK_KINDS = ['SIGN_IN_LINK', 'PRACTITIONER_CONFIRMATION'];
 
 let runtimeInstalled = false;
 
@@ -49,6 +57,8 @@ export async function startTestApp(
     smtp?: { host: string; port: number };
     /** false: no in-process worker (a test that runs the worker as its own process). */
     worker?: boolean;
+    /** Configuration over the test defaults (e.g. S6's rate limits). */
+    config?: Record<string, string>;
   } = {},
 ): Promise<TestApp> {
   if (!runtimeInstalled) {
@@ -68,6 +78,11 @@ export async function startTestApp(
     SMTP_PORT: String(opts.smtp?.port ?? services.smtpPort),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'aidc-test-')),
     OPERATIONS_EMAIL: `ops-${randomBytes(3).toString('hex')}@aidc.example`,
+    // S6: every test file sends from one client and reuses the fixtures' addresses; the
+    // limits are tested where they are set low (test/api/signin.test.ts).
+    EMAIL_RATE_PER_ADDRESS: '1000000',
+    EMAIL_RATE_PER_CLIENT: '1000000',
+    ...opts.config,
   });
   const sql = connectDatabase(databaseUrl, 5);
   await migrate(sql);
@@ -99,9 +114,13 @@ export async function startTestApp(
       await worker?.shutdown();
       worker = undefined;
     },
-    async mailTo(address) {
+    async mailTo(address, opts = {}) {
       const all = await listMail(services.mailWebUrl);
-      return all.filter((m) => [...m.to, ...m.cc].some((a) => a.toLowerCase() === address.toLowerCase()));
+      return all.filter(
+        (m) =>
+          [...m.to, ...m.cc].some((a) => a.toLowerCase() === address.toLowerCase()) &&
+          (opts.links || !LINK_KINDS.includes(m.kind ?? '')),
+      );
     },
     async waitForMail(address, count, timeoutMs = 15000) {
       const until = Date.now() + timeoutMs;

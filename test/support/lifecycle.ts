@@ -3,6 +3,7 @@ import { batchAssignedSignal } from '../../src/workflows/messages';
 import { selectionResultSignal } from '../../src/workflows/application/evaluation-messages';
 import { uniqueEmail, type TestApp } from './app';
 import { COMPANY_DOCUMENTS, draftBody } from './fixtures';
+import { confirmPractitioner } from './signin';
 
 /** Polls until `ok` holds (workflows move asynchronously after an API call returns). */
 export async function eventually<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15000): Promise<T> {
@@ -47,6 +48,7 @@ export async function submitApplication(app: TestApp, callId: string, overrides:
     const up = await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, token);
     if (up.status !== 201) throw new Error(`upload ${type}: ${up.status}`);
   }
+  await confirmPractitioner(app, id); // A7
   const submitted = await app.api.post(`/applications/${id}/submit`, {}, token);
   if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
   return { id, token, email, callId };

@@ -7,7 +7,7 @@ import { createTransport } from '../../src/mail';
 import { listMail, type CaughtMail } from '../../src/runtime/mail-inbox';
 import { batchWorkflow } from '../../src/workflows/batch';
 import { batchWorkflowId } from '../../src/workflows/call';
-import type { TestApp } from './app';
+import { LINK_KINDS, type TestApp } from './app';
 import { FILES } from './fixtures';
 import { createCall, submitApplication } from './lifecycle';
 import type { TapMoment } from './smtp-fault';
@@ -157,6 +157,7 @@ export async function mailOf(apps: PlannedApplication[]): Promise<Map<string, Ca
   const byEmail = new Map(apps.map((a) => [a.email.toLowerCase(), a.id]));
   const out = new Map<string, CaughtMail[]>(apps.map((a) => [a.id, []]));
   for (const m of await listMail(testServices().mailWebUrl)) {
+    if (LINK_KINDS.includes(m.kind ?? '')) continue; // S6/A7: the API's own link e-mails, not the worker's notices
     for (const to of m.to) {
       const id = byEmail.get(to);
       if (id) out.get(id)!.push(m);

@@ -7,6 +7,7 @@ import { allocatedApplication, closedStatus, handInBoth, saveHistory, validRepor
 import { COMPANY_DOCUMENTS, draftBody, FILES } from '../support/fixtures';
 import { applicationView, createCall, eventually, giveSelectionResult, submitAndAccept } from '../support/lifecycle';
 import { kindCounts } from './operation-support';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * The close-out's clock on the time-skipping server, as one story from allocation on 1 December of year Y
@@ -210,6 +211,7 @@ test('E5: the R5 restriction refuses the organisation in another call until an o
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     expect((await app.api.put(`/applications/${d.body.id}/documents/${type}?filename=${filename}`, bytes, d.body.accessToken)).status).toBe(201);
   }
+  await confirmPractitioner(app, d.body.id); // A7
   const refused = await app.api.post(`/applications/${d.body.id}/submit`, {}, d.body.accessToken);
   expect(refused.status).toBe(422);
   expect(refused.body.rule).toBe('E5');

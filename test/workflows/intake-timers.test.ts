@@ -2,6 +2,7 @@ import { addDays, batchDeadlines, callWorkflowId, lastDayOfQuarter, daysBetween,
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
 import { eventually } from '../support/lifecycle';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * Intake timers on the time-skipping test server: the API, the worker, PostgreSQL and the
@@ -38,6 +39,7 @@ async function submittedApplication(callId: string) {
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     expect((await app.api.put(`/applications/${id}/documents/${type}?filename=${filename}`, bytes, token)).status).toBe(201);
   }
+  await confirmPractitioner(app, id); // A7
   expect((await app.api.post(`/applications/${id}/submit`, {}, token)).status).toBe(200);
   await app.waitForMail(email, 1);
   return { id: id as string, token: token as string, email };

@@ -15,7 +15,9 @@ import {
   maskPhone,
   missingDocuments,
   normaliseBusinessRegistrationNumber,
+  normaliseEmail,
   poolOf,
+  practitionerConfirmed,
   requiredDocuments,
   RuleViolation,
   type DocumentType,
@@ -36,6 +38,8 @@ import {
   PriorityAttr,
   StatusAttr,
 } from '../../workflows/search-attributes';
+import { logErrorSafely } from '../../safe-log';
+import { sendLink } from '../applicant-session';
 import { actorLabel, hashSecret, newApplicantToken, type Actor } from '../auth';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
@@ -44,6 +48,7 @@ import { defineRoute } from '../route';
 import {
   applicationDraftSchema,
   applicationIdParam,
+  draftEditSchema,
   callIdParam,
   documentReviewSchema,
   documentUploadQuery,
@@ -67,6 +72,7 @@ interface ApplicationRow {
   priority: boolean;
   content: ApplicationDraft;
   token_hash: string;
+  practitioner_confirmed_email: string | null;
   submitted_at: Date | null;
   documents_accepted_on: string | null;
   batch_id: string | null;
@@ -85,6 +91,22 @@ const documentTypeParam = applicationIdParam.extend({
 
 /** What an applicant may still change: a draft, or the documents a supplement asks for (A6, I5). */
 const EDITABLE = ['DRAFT', 'SUPPLEMENT_REQUESTED'];
+
+/** A2: the accelerator type belongs to the pool asked for (on creation and on every edit). */
+function assertPoolOf(resource: ApplicationDraft['resource']) {
+  if (poolOf(resource.type) !== resource.pool) throw ruleRefused('A2', `${resource.type} is not in the ${resource.pool} pool`);
+}
+
+/** The columns kept beside a draft's content, derived from it (on creation and on every edit). */
+const draftColumns = (d: ApplicationDraft) => ({
+  brn: normaliseBusinessRegistrationNumber(d.organisation.businessRegistrationNumber),
+  organisationName: d.organisation.name,
+  title: d.project.title,
+  pool: d.resource.pool,
+  type: d.resource.type,
+  units: d.resource.units,
+  priority: d.organisation.priority.status || d.organisation.digitalLeadersClub,
+});
 
 /** A2: one organisation, one title per call. */
 const sameTitleRefused = () =>
@@ -152,6 +174,7 @@ export function applicationRoutes(deps: ApiDeps) {
       resource: { pool: app.pool, type: app.accelerator_type, units: app.units },
       priority: app.priority,
       submittedAt: app.submitted_at,
+      practitionerEmailConfirmed: practitionerConfirmed(app.content.practitioner.email, app.practitioner_confirmed_email), // A7
       deadlines, // T2
       nextDeadline: state?.nextDeadline ?? null,
       supplement: state?.supplement ?? null,
@@ -165,6 +188,21 @@ export function applicationRoutes(deps: ApiDeps) {
       timeline: state?.timeline ?? app.timeline ?? [],
       content: actor.kind === 'APPLICANT' || actor.kind === 'OPERATOR' ? app.content : undefined,
     };
+  }
+
+  /**
+   * A7: the link that confirms a draft's practitioner address. A failed send is logged
+   * (S3: no address) and answered as not sent: the draft stands, and the applicant asks
+   * for another link (POST /applications/:id/confirmation).
+   */
+  async function sendConfirmation(app: { id: string; callId: string; title: string; email: string }): Promise<boolean> {
+    try {
+      await sendLink(deps, { email: app.email, purpose: 'CONFIRM_PRACTITIONER', applicationId: app.id, projectTitle: app.title, callId: app.callId });
+      return true;
+    } catch (err) {
+      logErrorSafely('A7 confirmation link', err);
+      return false;
+    }
   }
 
   /** S2: an applicant only reaches their own application (the token is checked per application). */
@@ -215,30 +253,82 @@ export function applicationRoutes(deps: ApiDeps) {
       access: ['PUBLIC'],
       params: callIdParam,
       body: applicationDraftSchema,
-      handler: async ({ params, body, res }) => {
+      handler: async ({ params, body, req, res }) => {
         const call = await loadCall(deps, params.id);
         assertCallOpen(call);
-        if (poolOf(body.resource.type) !== body.resource.pool) {
-          throw ruleRefused('A2', `${body.resource.type} is not in the ${body.resource.pool} pool`);
-        }
+        assertPoolOf(body.resource);
+        // S6: creating a draft sends an e-mail (A7) to an address anyone may type in.
+        deps.emailLimit.take(req, body.practitioner.email);
         const id = newApplicationId();
         const token = newApplicantToken(id);
-        const priority = body.organisation.priority.status || body.organisation.digitalLeadersClub;
+        const c = draftColumns(body);
         await sql`
           insert into applications (id, call_id, status, brn, organisation_name, title, pool, accelerator_type, units, priority, content, token_hash)
-          values (${id}, ${call.id}, 'DRAFT', ${normaliseBusinessRegistrationNumber(body.organisation.businessRegistrationNumber)},
-                  ${body.organisation.name}, ${body.project.title}, ${body.resource.pool}, ${body.resource.type},
-                  ${body.resource.units}, ${priority}, ${sql.json(body as never)}, ${await hashSecret(token)})`;
+          values (${id}, ${call.id}, 'DRAFT', ${c.brn}, ${c.organisationName}, ${c.title}, ${c.pool}, ${c.type},
+                  ${c.units}, ${c.priority}, ${sql.json(body as never)}, ${await hashSecret(token)})`;
+        const sent = await sendConfirmation({ id, callId: call.id, title: c.title, email: body.practitioner.email });
         res.status(201);
         return {
           id,
           accessToken: token,
           status: 'DRAFT',
+          practitionerEmailConfirmed: false,
+          confirmation: sent
+            ? `A7: a confirmation link was sent to ${maskEmail(body.practitioner.email)}; open it before submitting`
+            : 'A7: the confirmation link could not be sent; ask for another (POST /applications/:id/confirmation)',
           requiredDocuments: requiredDocuments({
             organisationType: body.organisation.type,
             digitalLeadersClub: body.organisation.digitalLeadersClub,
           }),
           note: 'Keep the access token: it is shown only once and opens this application (S1).',
+        };
+      },
+    }),
+
+    defineRoute({
+      method: 'patch',
+      path: '/applications/:id',
+      tag: 'applications',
+      summary:
+        'A7: edit a draft until it is submitted. Each section given (organisation, principalInvestigator, practitioner, project, resource) replaces that section whole; the result is checked by the same rules as a new draft. A new practitioner address must be confirmed again (a link is sent).',
+      access: ['APPLICANT'],
+      params: applicationIdParam,
+      body: draftEditSchema,
+      handler: async ({ params, body, actor, req }) => {
+        const app = await load(params.id);
+        assertOwnerOrStaff(actor, app);
+        if (app.submitted_at || app.status !== 'DRAFT') {
+          // A7: after submission nothing in the content changes; what a supplement request asks
+          // for is documents (re-upload them), and no content field is modelled as askable.
+          throw conflict(
+            `A7: only a draft can be edited (status is ${app.status})` +
+              (EDITABLE.includes(app.status) ? '; a supplement request asks for documents: re-upload them and hand in the supplement' : ''),
+          );
+        }
+        const parsed = applicationDraftSchema.safeParse({ ...app.content, ...body });
+        if (!parsed.success) throw parsed.error; // 400 naming each field (H1), as on creation
+        const draft = parsed.data;
+        assertPoolOf(draft.resource);
+        const emailChanged = normaliseEmail(draft.practitioner.email) !== normaliseEmail(app.content.practitioner.email);
+        if (emailChanged) deps.emailLimit.take(req, draft.practitioner.email); // S6: the edit sends an e-mail
+        const c = draftColumns(draft);
+        const [updated] = await sql`
+          update applications set brn = ${c.brn}, organisation_name = ${c.organisationName}, title = ${c.title}, pool = ${c.pool},
+            accelerator_type = ${c.type}, units = ${c.units}, priority = ${c.priority}, content = ${sql.json(draft as never)}, updated_at = now()
+          where id = ${app.id} and status = 'DRAFT' and submitted_at is null
+          returning id`;
+        if (!updated) throw conflict('A7: the application was submitted meanwhile; it can no longer be edited');
+        const sent = emailChanged && (await sendConfirmation({ id: app.id, callId: app.call_id, title: c.title, email: draft.practitioner.email }));
+        const after = await load(app.id);
+        return {
+          ...(await view(after, actor)),
+          ...(emailChanged
+            ? {
+                confirmation: sent
+                  ? `A7: the practitioner address changed; a confirmation link was sent to ${maskEmail(draft.practitioner.email)}`
+                  : 'A7: the practitioner address changed; the link could not be sent: POST /applications/:id/confirmation',
+              }
+            : {}),
         };
       },
     }),
@@ -337,6 +427,12 @@ export function applicationRoutes(deps: ApiDeps) {
         const missing = await missingFor(app);
         if (missing.length) {
           throw ruleRefused('A4', `required documents are missing: ${missing.join(', ')}`, { missingDocuments: missing });
+        }
+        if (!practitionerConfirmed(app.content.practitioner.email, app.practitioner_confirmed_email)) {
+          throw ruleRefused(
+            'A7',
+            `the practitioner's e-mail address is not confirmed yet: open the link sent to ${maskEmail(app.content.practitioner.email)} (a new one: POST /applications/${app.id}/confirmation)`,
+          );
         }
         // Start first (idempotent by workflow id), then mark submitted: a crash in between is
         // healed by the applicant's retry, and never leaves a submitted row without a process.
