@@ -52,6 +52,7 @@ export async function runWorker(opts: {
       client,
       mailFrom: config.MAIL_FROM,
       operationsEmail: config.OPERATIONS_EMAIL,
+      publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     }),
   });
   const done = worker.run().finally(async () => {

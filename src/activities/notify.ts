@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Sql } from '../db';
+import type { CallContacts, CallTraining } from '../domain';
 import { renderNotice, type NoticeKind } from '../notices/templates';
 import { enqueueAndSend } from './outbox';
 
@@ -10,6 +11,8 @@ export interface ActivityDeps {
   client: Client;
   mailFrom: string;
   operationsEmail: string;
+  /** N2/N3: the service's public URL, under which notices link to applications and queues. */
+  publicUrl?: string;
 }
 
 export interface NoticeRequest {
@@ -18,62 +21,103 @@ export interface NoticeRequest {
   kind: NoticeKind;
   applicationId?: string;
   callId?: string;
-  /** Operators' notices go to the operations mailbox instead of the practitioner. */
-  audience?: 'APPLICANT' | 'OPERATORS';
+  /** Operators' notices go to the operations mailbox, evaluators' (N3) to the key's address. */
+  audience?: 'APPLICANT' | 'OPERATORS' | 'EVALUATOR';
+  /** N3: the EVALUATOR key the notice is for. */
+  evaluatorId?: string;
   data?: Record<string, unknown>;
 }
 
-interface ApplicationContactRow {
+interface CallNoticeRow {
+  call_title: string;
+  contacts: Partial<CallContacts> | null;
+  training: CallTraining | null;
+  survey_url: string | null;
+}
+interface ApplicationContactRow extends CallNoticeRow {
   id: string;
   call_id: string;
-  call_title: string;
   title: string;
+  status: string;
+  submitted_at: Date | null;
   organisation_name: string;
   content: { practitioner: { name: string; email: string }; principalInvestigator: { name: string; email: string } };
 }
 
+/** N2: where an applicant opens the application, and (N3) where an evaluator finds the queue. */
+export const applicationLink = (publicUrl: string, id: string) => `${publicUrl}/applications/${id}`;
+export const committeeQueueLink = (publicUrl: string) => `${publicUrl}/console/committee`;
+
 /** The one way any activity sends a notice: rendered, through the outbox, exactly once per key (N). */
 export function createNotify(deps: ActivityDeps) {
   const { sql } = deps;
+  const publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   async function loadApplication(applicationId: string) {
     const [row] = await sql<ApplicationContactRow[]>`
-      select a.id, a.call_id, c.title as call_title, a.title, a.organisation_name, a.content
+      select a.id, a.call_id, c.title as call_title, c.contacts, c.training, c.survey_url, a.title, a.status, a.submitted_at,
+             a.organisation_name, a.content
       from applications a join calls c on c.id = a.call_id where a.id = ${applicationId}`;
     if (!row) throw new Error(`application ${applicationId} not found`);
     return row;
   }
+  async function loadCall(callId: string | undefined) {
+    if (!callId) return undefined;
+    const [row] = await sql<CallNoticeRow[]>`select title as call_title, contacts, training, survey_url from calls where id = ${callId}`;
+    return row;
+  }
 
   return async function notify(req: NoticeRequest): Promise<{ sent: boolean; alreadySent: boolean }> {
-      const data = req.data ?? {};
-      if (req.applicationId && req.audience !== 'OPERATORS') {
-        const app = await loadApplication(req.applicationId);
-        const { practitioner, principalInvestigator } = app.content;
-        const body = renderNotice(req.kind, {
-          applicationId: app.id,
-          callId: app.call_id,
-          callTitle: app.call_title,
-          projectTitle: app.title,
-          organisationName: app.organisation_name,
-          recipientName: practitioner.name,
-          data,
-        });
-        // N: the practitioner receives every notice, the PI in copy.
-        return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
-          key: req.key,
-          kind: req.kind,
-          applicationId: app.id,
-          to: practitioner.email,
-          cc: principalInvestigator.email !== practitioner.email ? principalInvestigator.email : undefined,
-          ...body,
-        });
-      }
-      const body = renderNotice(req.kind, { applicationId: req.applicationId, callId: req.callId, data });
+    const data = req.data ?? {};
+    if (req.audience === 'EVALUATOR') {
+      const [key] = await sql<Array<{ name: string; email: string | null }>>`select name, email from api_keys where id = ${req.evaluatorId ?? ''}`;
+      // N3: a key created before N3 has no address: that evaluator cannot be e-mailed.
+      if (!key?.email) return { sent: false, alreadySent: false };
+      const call = await loadCall(req.callId);
+      const body = renderNotice(req.kind, {
+        callId: req.callId,
+        callTitle: call?.call_title,
+        contacts: call?.contacts as CallContacts | undefined,
+        recipientName: key.name,
+        links: { queue: committeeQueueLink(publicUrl) },
+        data,
+      });
+      return enqueueAndSend(sql, deps.transport, deps.mailFrom, { key: req.key, kind: req.kind, to: key.email, ...body });
+    }
+    if (req.applicationId && req.audience !== 'OPERATORS') {
+      const app = await loadApplication(req.applicationId);
+      const { practitioner, principalInvestigator } = app.content;
+      const body = renderNotice(req.kind, {
+        applicationId: app.id,
+        callId: app.call_id,
+        callTitle: app.call_title,
+        projectTitle: app.title,
+        organisationName: app.organisation_name,
+        recipientName: practitioner.name,
+        status: app.status,
+        submittedAt: app.submitted_at?.getTime(),
+        contacts: app.contacts as CallContacts | undefined,
+        training: app.training,
+        surveyUrl: app.survey_url,
+        links: { application: applicationLink(publicUrl, app.id) },
+        data,
+      });
+      // N: the practitioner receives every notice, the PI in copy.
       return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
         key: req.key,
         kind: req.kind,
-        applicationId: req.applicationId,
-        to: deps.operationsEmail,
+        applicationId: app.id,
+        to: practitioner.email,
+        cc: principalInvestigator.email !== practitioner.email ? principalInvestigator.email : undefined,
         ...body,
       });
-    };
+    }
+    const body = renderNotice(req.kind, { applicationId: req.applicationId, callId: req.callId, data });
+    return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
+      key: req.key,
+      kind: req.kind,
+      applicationId: req.applicationId,
+      to: deps.operationsEmail,
+      ...body,
+    });
+  };
 }

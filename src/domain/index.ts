@@ -16,3 +16,4 @@ export * from './deadlines';
 export * from './ids';
 export * from './masking';
 export * from './text';
+export * from './contacts';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   ACCELERATOR_TYPES,
@@ -21,6 +22,7 @@ import { batchProgress, missingList, type BatchDeadlineKind } from '../../activi
 import type { Sql } from '../../db';
 import { batchWorkflowId } from '../../workflows/call';
 import { selectBatchUpdate } from '../../workflows/batch';
+import { evaluatorsAssignedWorkflow } from '../../workflows/evaluator-notices';
 import { actorLabel, type Actor } from '../auth';
 import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
@@ -152,6 +154,14 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
           await tx`insert into evaluator_assignments ${sql(body.evaluatorIds.map((id) => ({ batch_id: batch.id, evaluator_id: id })))}
                     on conflict do nothing`;
           await audit(tx as never, actor, 'batch.evaluators.assign', `batch:${batch.id}`, { evaluatorIds: body.evaluatorIds });
+        });
+        // N3: each evaluator is e-mailed the assignment with the link to their queue, by a
+        // workflow (retried until sent; once per evaluator and batch by its notice key).
+        // After the commit: a failed start answers 5xx and a repeated POST starts it again.
+        await client.workflow.start(evaluatorsAssignedWorkflow, {
+          workflowId: `n3-assigned-${batch.id}-${randomUUID()}`,
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          args: [{ callId: batch.call_id, batchId: batch.id, evaluatorIds: [...new Set(body.evaluatorIds)] }],
         });
         res.status(201);
         return { batchId: batch.id, evaluators: await evaluatorsOf(sql, batch.id) };
