@@ -58,9 +58,21 @@ export const docNameEn = (type: unknown) => {
   return t?.nameEn ?? String(type);
 };
 export const list = (v: unknown) => (Array.isArray(v) ? v.map(docName).join(', ') : '');
-export const listEn = (v: unknown) => (Array.isArray(v) ? v.map(docNameEn).join(', ') : '');
+/** English names carry the API's document type, the one to upload under (PUT .../documents/:type). */
+export const listEn = (v: unknown) => (Array.isArray(v) ? v.map((t) => `${docNameEn(t)} (${String(t)})`).join(', ') : '');
 
-/** Natural Korean: the particle chosen by the word's last syllable (es-hangul). */
-export const withJosa = (word: string, particle: Parameters<typeof josa>[1]) => josa(word, particle);
+/**
+ * Natural Korean: the particle chosen by the word's last syllable (es-hangul), read as
+ * it is spoken: closing quotes and a parenthesised aside do not count ('저조'로,
+ * 결과보고서 (증빙자료 포함)가).
+ */
+export function withJosa(word: string, particle: Parameters<typeof josa>[1]): string {
+  let spoken = word.trim();
+  for (let prev = ''; prev !== spoken; ) {
+    prev = spoken;
+    spoken = spoken.replace(/\s*\([^()]*\)$/, '').replace(/['"’”」』]+$/, '').trim();
+  }
+  return `${word}${josa.pick(spoken || word, particle)}`;
+}
 
 export type { CallContacts, Contact, ContactField };

@@ -79,7 +79,7 @@ export const EVALUATION_TEMPLATES = {
     subjectKo: `[AI데이터센터 운영] 평가 기한 경과: ${c.data.batchId} (${c.data.day})`,
     subjectEn: `Evaluation deadline missed: batch ${c.data.batchId}`,
     ko: [
-      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 평가 기한 ${c.data.dueOn}이(가) 지났으나 평가가 끝나지 않았습니다 (V2 위반으로 기록됨).`,
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 평가 기한(${c.data.dueOn})이 지났으나 평가가 끝나지 않았습니다 (V2 위반으로 기록됨).`,
       missingSummary(c),
       ...missingLines(c),
       '평가가 완료될 때까지 매일 안내합니다.',
@@ -99,7 +99,7 @@ export const EVALUATION_TEMPLATES = {
     subjectKo: `[AI데이터센터 운영] 결과 통보 기한 경과: ${c.data.batchId} (${c.data.day})`,
     subjectEn: `Results deadline missed: batch ${c.data.batchId}`,
     ko: [
-      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 결과 통보 기한 ${c.data.dueOn}이(가) 지났으나 선정이 이루어지지 않았습니다 (V2 위반으로 기록됨).`,
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 결과 통보 기한(${c.data.dueOn})이 지났으나 선정이 이루어지지 않았습니다 (V2 위반으로 기록됨).`,
       ...(Number(c.data.missingTotal ?? 0) > 0 ? [missingSummary(c), ...missingLines(c)] : []),
       '선정이 완료될 때까지 매일 안내합니다.',
     ],

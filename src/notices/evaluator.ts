@@ -9,7 +9,7 @@ const pending = (c: NoticeContext) => Number(c.data.pending ?? 0);
  */
 export const EVALUATOR_TEMPLATES = {
   EVALUATOR_BATCH_ASSIGNED: (c) => ({
-    subjectKo: `[AI데이터센터 평가] 평가 차수 배정: ${c.data.batchId} (평가 기한 ${formatDeadlineKo(String(c.data.reviewDue))})`,
+    subjectKo: `[AI데이터센터 평가] 평가 차수 배정: ${c.data.batchId} (평가 기한 ${String(c.data.reviewDue)})`,
     subjectEn: `Evaluation batch assigned: ${c.data.batchId}`,
     ko: [`${c.callTitle ?? c.callId} 공고의 평가 차수 ${c.data.batchId}(접수 마감 ${String(c.data.cutoff)})에 평가위원으로 배정되었습니다.`],
     en: [`You are an evaluator of batch ${c.data.batchId} of the call ${c.callId} (cutoff ${String(c.data.cutoff)}).`],
@@ -23,7 +23,7 @@ export const EVALUATOR_TEMPLATES = {
     rules: ['N3', 'V2', 'V3'],
   }),
   EVALUATOR_REVIEW_DUE_SOON: (c) => ({
-    subjectKo: `[AI데이터센터 평가] 평가 기한 3일 전: ${c.data.batchId} (${formatDeadlineKo(String(c.data.reviewDue))})`,
+    subjectKo: `[AI데이터센터 평가] 평가 기한 3일 전: ${c.data.batchId} (${String(c.data.reviewDue)})`,
     subjectEn: `Review due in 3 days: batch ${c.data.batchId}`,
     ko: [`평가 차수 ${c.data.batchId}에서 평가를 기다리는 신청이 ${pending(c)}건 있습니다.`],
     en: [`Batch ${c.data.batchId}: ${pending(c)} application(s) still wait for your scores.`],

@@ -23,7 +23,7 @@ export const INTAKE_TEMPLATES = {
     rules: ['A6', 'N'],
   }),
   SUPPLEMENT_REQUEST: (c) => ({
-    subjectKo: `[AI데이터센터] 서류 보완 요청 (기한 ${formatDeadlineKo(String(c.data.dueOn))})`,
+    subjectKo: `[AI데이터센터] 서류 보완 요청 (기한 ${String(c.data.dueOn)})`,
     subjectEn: 'Documents to supplement',
     ko: [
       `${title(c)} 신청에 다음 서류의 보완이 필요합니다: ${list(c.data.missingDocuments)}.`,
@@ -39,7 +39,7 @@ export const INTAKE_TEMPLATES = {
     rules: ['I5', 'A5'],
   }),
   SUPPLEMENT_REMINDER: (c) => ({
-    subjectKo: `[AI데이터센터] 서류 보완 기한 임박 (${formatDeadlineKo(String(c.data.dueOn))})`,
+    subjectKo: `[AI데이터센터] 서류 보완 기한 임박 (${String(c.data.dueOn)})`,
     subjectEn: 'Reminder: supplement due soon',
     ko: [`보완 서류(${list(c.data.missingDocuments)})가 아직 제출되지 않았습니다.`],
     en: [`Reminder: the documents (${listEn(c.data.missingDocuments)}) are still missing.`],
@@ -62,7 +62,7 @@ export const INTAKE_TEMPLATES = {
     rules: [String(c.data.rule)],
   }),
   BATCH_ASSIGNED: (c) => ({
-    subjectKo: `[AI데이터센터] 평가 차수 배정 (결과 안내 ${formatDeadlineKo(String(c.data.resultsBy))}까지)`,
+    subjectKo: `[AI데이터센터] 평가 차수 배정 (결과 안내 ${String(c.data.resultsBy)}까지)`,
     subjectEn: 'Evaluation batch assigned',
     ko: [`${title(c)} 신청이 평가 차수 ${c.data.batchId}(접수 마감 ${String(c.data.cutoff)})에 배정되어 평가위원회 평가를 받습니다.`],
     en: [`Your application joins evaluation batch ${c.data.batchId} (cutoff ${String(c.data.cutoff)}).`],
@@ -90,7 +90,7 @@ export const INTAKE_TEMPLATES = {
     const closesOn = String(c.data.closesOn);
     const draft = c.status === 'DRAFT';
     return {
-      subjectKo: `[AI데이터센터] 공고 조기 마감 안내 (${formatDeadlineKo(closesOn)})`,
+      subjectKo: `[AI데이터센터] 공고 조기 마감 안내 (${closesOn})`,
       subjectEn: 'The call closes early',
       ko: [`${withJosa(`${c.callTitle ?? c.callId} 공고`, '이/가')} ${formatDeadlineKo(closesOn)}에 조기 마감됩니다. 이후에는 새 신청이 접수되지 않습니다.`],
       en: [`The call ${c.callId} closes early: no application is received after the date below.`],

@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { connectDatabase, type Sql } from '../../src/db';
 import { migrate } from '../../src/db/migrate';
 import { kstDateOf, type IsoDate } from '../../src/domain';
-import { listMail, type CaughtMail } from '../../src/runtime/mail-inbox';
+import { listMail, withReplyTo, type CaughtMail } from '../../src/runtime/mail-inbox';
 import { connectClient } from '../../src/temporal';
 import { http } from './http';
 import { createTimeSkippingEnv, freshDatabase, testServices, workflowBundle } from './services';
@@ -93,7 +93,9 @@ export async function startTestApp(opts: { timeSkipping?: boolean } = {}): Promi
     },
     async mailTo(address) {
       const all = await listMail(services.mailWebUrl);
-      return all.filter((m) => [...m.to, ...m.cc].some((a) => a.toLowerCase() === address.toLowerCase()));
+      const mine = all.filter((m) => [...m.to, ...m.cc].some((a) => a.toLowerCase() === address.toLowerCase()));
+      return withReplyTo(services.mailWebUrl, mine); // N2: Reply-To is only in each mail's source
+
     },
     async waitForMail(address, count, timeoutMs = 15000) {
       const until = Date.now() + timeoutMs;
