@@ -46,7 +46,8 @@ interface ApplicationContactRow extends CallNoticeRow {
 
 /** N2: where an applicant opens the application, and (N3) where an evaluator finds the queue. */
 export const applicationLink = (publicUrl: string, id: string) => `${publicUrl}/applications/${id}`;
-export const committeeQueueLink = (publicUrl: string) => `${publicUrl}/console/committee`;
+export const committeeQueueLink = (publicUrl: string, callId?: string, batchId?: string) =>
+  callId && batchId ? `${publicUrl}/console/committee/${encodeURIComponent(callId)}/${encodeURIComponent(batchId)}` : `${publicUrl}/console/committee`;
 
 /** The one way any activity sends a notice: rendered, through the outbox, exactly once per key (N). */
 export function createNotify(deps: ActivityDeps) {
@@ -78,7 +79,8 @@ export function createNotify(deps: ActivityDeps) {
         callTitle: call?.call_title,
         contacts: call?.contacts as CallContacts | undefined,
         recipientName: key.name,
-        links: { queue: committeeQueueLink(publicUrl) },
+        // N3: the batch's queue in the console (signed in; otherwise the sign-in page comes first).
+        links: { queue: committeeQueueLink(publicUrl, req.callId, typeof data.batchId === 'string' ? data.batchId : undefined) },
         data,
       });
       return enqueueAndSend(sql, deps.transport, deps.mailFrom, { key: req.key, kind: req.kind, to: key.email, ...body });

@@ -21,28 +21,36 @@ const endReason = (c: NoticeContext) => {
 /** N: the closeout phase's notices (Korean first, then English). */
 export const CLOSEOUT_TEMPLATES = {
   /** N: end of support with both due dates (R1, R2). */
-  CLOSE_OUT_SUPPORT_ENDED: (c) => ({
-    subjectKo: `[AI데이터센터] 지원 종료 및 결과보고 안내 (기한 ${c.data.reportDue})`,
-    subjectEn: 'End of support: result report and data sharing due',
-    ko: [
-      `「${c.projectTitle}」의 자원 지원이 ${c.data.endedOn}에 종료되었습니다 (${endReason(c).ko}${c.data.detail ? `: ${String(c.data.detail)}` : ''}).`,
-      `결과보고서(증빙자료 포함): ${formatDeadlineKo(String(c.data.reportDue))}까지 — 현재 ${STATUS_KO[String(c.data.report)] ?? ''}`,
-      `데이터 공유(데이터 포털 등록): ${formatDeadlineKo(String(c.data.dataSharingDue))}까지 — 현재 ${STATUS_KO[String(c.data.dataSharing)] ?? ''}`,
-      '결과보고서를 제출하지 않으면 향후 서비스 이용이 제한될 수 있습니다.',
-    ],
-    en: [
-      `Support ended on ${c.data.endedOn} (${endReason(c).en}).`,
-      `Result report due ${formatDeadlineEn(String(c.data.reportDue))}; data sharing due ${formatDeadlineEn(String(c.data.dataSharingDue))}. A missing report restricts future use.`,
-    ],
-    next: {
-      ko: '아래 링크에서 결과보고서를 제출하고 데이터 포털에 데이터를 등록해 주십시오 (데이터 공유 문의: 데이터 공유 담당자).',
-      en: 'Hand in the result report at the link below and register the data on the data portal.',
-      dueOn: String(c.data.reportDue),
-      dueKo: '결과보고서 기한',
-      dueEn: 'Result report due',
-    },
-    rules: ['R1', 'R2', 'R5'],
-  }),
+  CLOSE_OUT_SUPPORT_ENDED: (c) => {
+    // What is still to hand in (due or returned); a submitted item waits for its review.
+    const open = (status: unknown) => status === 'DUE' || status === 'RETURNED';
+    const todo = [
+      ...(open(c.data.report) ? [{ item: 'REPORT', due: String(c.data.reportDue) }] : []),
+      ...(open(c.data.dataSharing) ? [{ item: 'DATA_SHARING', due: String(c.data.dataSharingDue) }] : []),
+    ].sort((a, b) => (a.due < b.due ? -1 : 1));
+    return {
+      subjectKo: `[AI데이터센터] 지원 종료 및 결과보고 안내 (기한 ${c.data.reportDue})`,
+      subjectEn: 'End of support: result report and data sharing due',
+      ko: [
+        `「${c.projectTitle}」의 자원 지원이 ${c.data.endedOn}에 종료되었습니다 (${endReason(c).ko}${c.data.detail ? `: ${String(c.data.detail)}` : ''}).`,
+        `결과보고서(증빙자료 포함): ${formatDeadlineKo(String(c.data.reportDue))}까지 — 현재 ${STATUS_KO[String(c.data.report)] ?? ''}`,
+        `데이터 공유(데이터 포털 등록): ${formatDeadlineKo(String(c.data.dataSharingDue))}까지 — 현재 ${STATUS_KO[String(c.data.dataSharing)] ?? ''}`,
+        '결과보고서를 제출하지 않으면 향후 서비스 이용이 제한될 수 있습니다.',
+      ],
+      en: [
+        `Support ended on ${c.data.endedOn} (${endReason(c).en}).`,
+        `Result report due ${formatDeadlineEn(String(c.data.reportDue))}; data sharing due ${formatDeadlineEn(String(c.data.dataSharingDue))}. A missing report restricts future use.`,
+      ],
+      next: todo.length
+        ? {
+            ko: `아래 링크에서 ${withJosa(todo.map((t) => ITEM_KO[t.item]).join(', '), '을/를')} 기한까지 제출해 주십시오.`,
+            en: `Hand in the ${todo.map((t) => ITEM_EN[t.item]).join(' and ')} at the link below by the deadline.`,
+            dueOn: todo[0]!.due,
+          }
+        : { ko: '지금 하실 일은 없습니다. 제출하신 항목은 검토 중이거나 승인되었습니다.', en: 'Nothing to do now: what you handed in is accepted or under review.' },
+      rules: ['R1', 'R2', 'R5'],
+    };
+  },
   /** N: reminders 14 and 3 days before each due date. */
   CLOSE_OUT_REMINDER: (c) => ({
     subjectKo: `[AI데이터센터] 결과보고 기한 ${c.data.daysBefore}일 전 안내 (${c.data.dueOn})`,

@@ -25,7 +25,7 @@ function trainingLines(c: NoticeContext): { ko: string[]; en: string[] } {
     ],
     en: [
       t ? `Pre-training material: ${t.materialUrl}` : 'The technical desk sends the pre-training material and dates.',
-      ...(t ? [s ? `Online pre-training: ${formatDayEn(s.on)}, ${s.at} KST` : 'The online pre-training date follows.'] : []),
+      ...(t ? [s ? `Online pre-training: ${formatDayEn(s.on)} ${s.at} KST` : 'The online pre-training date follows.'] : []),
     ],
   };
 }

@@ -138,6 +138,17 @@ describe('N2: every applicant notice says what happened, what to do by when, lin
     expect(render('CLOSE_OUT_RETURNED').text).toContain('결과보고서 (증빙자료 포함)가 다음 사유로');
   });
 
+  test('N2: the end of support asks for what is still outstanding, by its deadline; nothing once all is handed in', () => {
+    const both = render('CLOSE_OUT_SUPPORT_ENDED').text;
+    expect(both).toContain(`기한: ${formatDeadlineKo('2028-01-31')}`);
+    const onlyData = render('CLOSE_OUT_SUPPORT_ENDED', { data: { ...SAMPLES.CLOSE_OUT_SUPPORT_ENDED.data, report: 'ACCEPTED' } }).text;
+    expect(onlyData).toContain('데이터 공유 (데이터 포털 등록)를 기한까지');
+    expect(onlyData).toContain(`기한: ${formatDeadlineKo('2028-03-31')}`);
+    const none = render('CLOSE_OUT_SUPPORT_ENDED', { data: { ...SAMPLES.CLOSE_OUT_SUPPORT_ENDED.data, report: 'ACCEPTED', dataSharing: 'SUBMITTED' } }).text;
+    expect(none).toContain('지금 하실 일은 없습니다');
+    expect(none).not.toContain('기한: ');
+  });
+
   test('N2: the survey links its form; without one it asks for a reply', () => {
     expect(render('SURVEY').text).toContain('https://survey.aidc.example/2027');
     expect(render('SURVEY', { surveyUrl: null }).text).toContain('회신');
