@@ -68,58 +68,60 @@ export function createNotify(deps: ActivityDeps) {
   }
 
   return async function notify(req: NoticeRequest): Promise<{ sent: boolean; alreadySent: boolean }> {
-    const data = req.data ?? {};
-    if (req.audience === 'EVALUATOR') {
-      const [key] = await sql<Array<{ name: string; email: string | null }>>`select name, email from api_keys where id = ${req.evaluatorId ?? ''}`;
-      // N3: a key created before N3 has no address: that evaluator cannot be e-mailed.
-      if (!key?.email) return { sent: false, alreadySent: false };
-      const call = await loadCall(req.callId);
-      const body = renderNotice(req.kind, {
-        callId: req.callId,
-        callTitle: call?.call_title,
-        contacts: call?.contacts as CallContacts | undefined,
-        recipientName: key.name,
-        // N3: the batch's queue in the console (signed in; otherwise the sign-in page comes first).
-        links: { queue: committeeQueueLink(publicUrl, req.callId, typeof data.batchId === 'string' ? data.batchId : undefined) },
-        data,
-      });
-      return enqueueAndSend(sql, deps.transport, deps.mailFrom, { key: req.key, kind: req.kind, to: key.email, ...body });
-    }
-    if (req.applicationId && req.audience !== 'OPERATORS') {
-      const app = await loadApplication(req.applicationId);
-      const { practitioner, principalInvestigator } = app.content;
-      const body = renderNotice(req.kind, {
-        applicationId: app.id,
-        callId: app.call_id,
-        callTitle: app.call_title,
-        projectTitle: app.title,
-        organisationName: app.organisation_name,
-        recipientName: practitioner.name,
-        status: app.status,
-        submittedAt: app.submitted_at?.getTime(),
-        contacts: app.contacts as CallContacts | undefined,
-        training: app.training,
-        surveyUrl: app.survey_url,
-        links: { application: applicationLink(publicUrl, app.id) },
-        data,
-      });
-      // N: the practitioner receives every notice, the PI in copy.
+      const data = req.data ?? {};
+      if (req.audience === 'EVALUATOR') return notifyEvaluator(req, data);
+      if (req.applicationId && req.audience !== 'OPERATORS') {
+        const app = await loadApplication(req.applicationId);
+        const { practitioner, principalInvestigator } = app.content;
+        const body = renderNotice(req.kind, {
+          applicationId: app.id,
+          callId: app.call_id,
+          callTitle: app.call_title,
+          projectTitle: app.title,
+          organisationName: app.organisation_name,
+          recipientName: practitioner.name,
+          status: app.status,
+          submittedAt: app.submitted_at?.getTime(),
+          contacts: app.contacts as CallContacts | undefined,
+          training: app.training,
+          surveyUrl: app.survey_url,
+          links: { application: applicationLink(publicUrl, app.id) },
+          data,
+        });
+        // N: the practitioner receives every notice, the PI in copy.
+        return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
+          key: req.key,
+          kind: req.kind,
+          applicationId: app.id,
+          to: practitioner.email,
+          cc: principalInvestigator.email !== practitioner.email ? principalInvestigator.email : undefined,
+          ...body,
+        });
+      }
+      const body = renderNotice(req.kind, { applicationId: req.applicationId, callId: req.callId, data });
       return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
         key: req.key,
         kind: req.kind,
-        applicationId: app.id,
-        to: practitioner.email,
-        cc: principalInvestigator.email !== practitioner.email ? principalInvestigator.email : undefined,
+        applicationId: req.applicationId,
+        to: deps.operationsEmail,
         ...body,
       });
-    }
-    const body = renderNotice(req.kind, { applicationId: req.applicationId, callId: req.callId, data });
-    return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
-      key: req.key,
-      kind: req.kind,
-      applicationId: req.applicationId,
-      to: deps.operationsEmail,
-      ...body,
+    };
+
+  /** N3: an evaluator's notice, at the key's address; a key created before N3 has none and is not e-mailed. */
+  async function notifyEvaluator(req: NoticeRequest, data: Record<string, unknown>): Promise<{ sent: boolean; alreadySent: boolean }> {
+    const [key] = await sql<Array<{ name: string; email: string | null }>>`select name, email from api_keys where id = ${req.evaluatorId ?? ''}`;
+    if (!key?.email) return { sent: false, alreadySent: false };
+    const call = await loadCall(req.callId);
+    const body = renderNotice(req.kind, {
+      callId: req.callId,
+      callTitle: call?.call_title,
+      contacts: call?.contacts as CallContacts | undefined,
+      recipientName: key.name,
+      // N3: the batch's queue in the console (signed in; otherwise the sign-in page comes first).
+      links: { queue: committeeQueueLink(publicUrl, req.callId, typeof data.batchId === 'string' ? data.batchId : undefined) },
+      data,
     });
-  };
+    return enqueueAndSend(sql, deps.transport, deps.mailFrom, { key: req.key, kind: req.kind, to: key.email, ...body });
+  }
 }

@@ -1,7 +1,9 @@
 import { addDays, endOfDayKst, formatDeadlineKo, MS_PER_DAY, startOfDayKst, type IsoDate } from '../../src/domain';
 import { publicUrlOf } from '../../src/config';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
+import { saveHistory } from '../support/closeout';
 import { createCall, eventually, submitAndAccept, applicationView } from '../support/lifecycle';
+import { batchWorkflowId } from '../../src/workflows/call';
 
 /**
  * N3 on the time-skipping server: an evaluator is e-mailed on assignment, 3 days before
@@ -82,4 +84,6 @@ test('N3: when the review deadline is missed the evaluator is told once (the ope
   await eventually(() => app.mailTo(app.config.OPERATIONS_EMAIL), (l) => l.filter((m) => m.kind === 'BATCH_REVIEW_OVERDUE').length >= 3);
   expect((await kinds(evaluators[1]!)).filter((k) => k === 'EVALUATOR_REVIEW_MISSED')).toHaveLength(1);
   expect(await kinds(evaluators[0]!)).toEqual(['EVALUATOR_BATCH_ASSIGNED']);
+  // docs/PATCHING.md rule 6: the batch clock with its N3 patch, for test/replay.test.ts.
+  await saveHistory(app, batchWorkflowId(batchId), 'batch-n3-evaluator-notices');
 });
