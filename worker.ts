@@ -1,6 +1,6 @@
 import { Worker, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './src/activities';
-import { loadConfigOrExit, type Config } from './src/config';
+import { loadConfigOrExit, publicUrlOf, type Config } from './src/config';
 import { connectDatabase, type Sql } from './src/db';
 import { createTransport } from './src/mail';
 import { logErrorSafely, withoutPersonalData } from './src/safe-log';
@@ -52,6 +52,7 @@ export async function runWorker(opts: {
       client,
       mailFrom: config.MAIL_FROM,
       operationsEmail: config.OPERATIONS_EMAIL,
+      publicUrl: publicUrlOf(config),
     }),
   });
   const done = worker.run().finally(async () => {

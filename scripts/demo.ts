@@ -135,7 +135,7 @@ async function main() {
   const panel: string[] = [];
   const keys: string[] = [];
   for (let i = 0; i < 5; i++) {
-    const k = await call('POST', '/api-keys', { role: 'EVALUATOR', name: `평가위원 ${i + 1}` });
+    const k = await call('POST', '/api-keys', { role: 'EVALUATOR', name: `평가위원 ${i + 1}`, email: `evaluator-${i + 1}@demo.aidc.example` });
     panel.push(k.id);
     keys.push(k.key);
   }

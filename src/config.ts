@@ -63,6 +63,9 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** N2/N3: the base of every link a notice carries (PUBLIC_URL, or the local API). */
+export const publicUrlOf = (c: Pick<Config, 'PUBLIC_URL' | 'PORT'>) => (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -3,6 +3,7 @@ import { applicationWorkflowId, type IsoDate } from '../domain';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
 import { closeOutActivities } from './closeout';
 import { evaluationActivities } from './evaluation';
+import { evaluatorActivities } from './evaluators';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 import { operationActivities } from './operation';
 
@@ -17,7 +18,7 @@ export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
 
-  return disjoint(evaluationActivities(deps), operationActivities(deps), closeOutActivities(deps), {
+  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), closeOutActivities(deps), {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 

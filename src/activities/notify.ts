@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Sql } from '../db';
+import type { CallContacts, CallTraining } from '../domain';
 import { renderNotice, type NoticeContext, type NoticeKind } from '../notices/templates';
 import { noticeFailedReport } from '../notices/failed';
 import { enqueueAndSend, POISON_NOTICE, poisonNoticeType, type ClaimingAttempt, type PoisonNoticeType } from './outbox';
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   client: Client;
   mailFrom: string;
   operationsEmail: string;
+  /** N2/N3: the service's public URL, under which notices link to applications and queues. */
+  publicUrl?: string;
 }
 
 export interface NoticeRequest {
@@ -21,28 +24,49 @@ export interface NoticeRequest {
   kind: NoticeKind;
   applicationId?: string;
   callId?: string;
-  /** Operators' notices go to the operations mailbox instead of the practitioner. */
-  audience?: 'APPLICANT' | 'OPERATORS';
+  /** Operators' notices go to the operations mailbox, evaluators' (N3) to the key's address. */
+  audience?: 'APPLICANT' | 'OPERATORS' | 'EVALUATOR';
+  /** N3: the EVALUATOR key the notice is for. */
+  evaluatorId?: string;
   data?: Record<string, unknown>;
 }
 
-interface ApplicationContactRow {
+interface CallNoticeRow {
+  call_title: string;
+  contacts: Partial<CallContacts> | null;
+  training: CallTraining | null;
+  survey_url: string | null;
+}
+interface ApplicationContactRow extends CallNoticeRow {
   id: string;
   call_id: string;
-  call_title: string;
   title: string;
+  status: string;
+  submitted_at: Date | null;
   organisation_name: string;
   content: { practitioner: { name: string; email: string }; principalInvestigator: { name: string; email: string } };
 }
 
+/** N2: where an applicant opens the application, and (N3) where an evaluator finds the queue. */
+export const applicationLink = (publicUrl: string, id: string) => `${publicUrl}/applications/${id}`;
+export const committeeQueueLink = (publicUrl: string, callId?: string, batchId?: string) =>
+  callId && batchId ? `${publicUrl}/console/committee/${encodeURIComponent(callId)}/${encodeURIComponent(batchId)}` : `${publicUrl}/console/committee`;
+
 /** The one way any activity sends a notice: rendered, through the outbox, exactly once per key (N). */
 export function createNotify(deps: ActivityDeps) {
   const { sql } = deps;
+  const publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
   async function loadApplication(applicationId: string) {
     const [row] = await sql<ApplicationContactRow[]>`
-      select a.id, a.call_id, c.title as call_title, a.title, a.organisation_name, a.content
+      select a.id, a.call_id, c.title as call_title, c.contacts, c.training, c.survey_url, a.title, a.status, a.submitted_at,
+             a.organisation_name, a.content
       from applications a join calls c on c.id = a.call_id where a.id = ${applicationId}`;
     if (!row) throw new Error(`application ${applicationId} not found`);
+    return row;
+  }
+  async function loadCall(callId: string | undefined) {
+    if (!callId) return undefined;
+    const [row] = await sql<CallNoticeRow[]>`select title as call_title, contacts, training, survey_url from calls where id = ${callId}`;
     return row;
   }
 
@@ -61,6 +85,7 @@ export function createNotify(deps: ActivityDeps) {
 
   async function send(req: NoticeRequest, attempt: ClaimingAttempt | undefined): Promise<{ sent: boolean; alreadySent: boolean }> {
       const data = req.data ?? {};
+      if (req.audience === 'EVALUATOR') return notifyEvaluator(req, data, attempt);
       if (req.applicationId && req.audience !== 'OPERATORS') {
         const app = await loadApplication(req.applicationId);
         const { practitioner, principalInvestigator } = app.content;
@@ -71,6 +96,12 @@ export function createNotify(deps: ActivityDeps) {
           projectTitle: app.title,
           organisationName: app.organisation_name,
           recipientName: practitioner.name,
+          status: app.status,
+          submittedAt: app.submitted_at?.getTime(),
+          contacts: app.contacts as CallContacts | undefined,
+          training: app.training,
+          surveyUrl: app.survey_url,
+          links: { application: applicationLink(publicUrl, app.id) },
           data,
         });
         // N: the practitioner receives every notice, the PI in copy.
@@ -91,6 +122,23 @@ export function createNotify(deps: ActivityDeps) {
         to: deps.operationsEmail,
         ...body,
       }, attempt);
+  }
+
+  /** N3: an evaluator's notice, at the key's address; a key created before N3 has none and is not e-mailed. */
+  async function notifyEvaluator(req: NoticeRequest, data: Record<string, unknown>, attempt: ClaimingAttempt | undefined): Promise<{ sent: boolean; alreadySent: boolean }> {
+    const [key] = await sql<Array<{ name: string; email: string | null }>>`select name, email from api_keys where id = ${req.evaluatorId ?? ''}`;
+    if (!key?.email) return { sent: false, alreadySent: false };
+    const call = await loadCall(req.callId);
+    const body = render(req, {
+      callId: req.callId,
+      callTitle: call?.call_title,
+      contacts: call?.contacts as CallContacts | undefined,
+      recipientName: key.name,
+      // N3: the batch's queue in the console (signed in; otherwise the sign-in page comes first).
+      links: { queue: committeeQueueLink(publicUrl, req.callId, typeof data.batchId === 'string' ? data.batchId : undefined) },
+      data,
+    });
+    return enqueueAndSend(sql, deps.transport, deps.mailFrom, { key: req.key, kind: req.kind, to: key.email, ...body }, attempt);
   }
 }
 

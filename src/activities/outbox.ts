@@ -9,6 +9,8 @@ export interface OutgoingNotice {
   applicationId?: string;
   to: string;
   cc?: string;
+  /** N2: the contact of the notice's field. */
+  replyTo?: string;
   subject: string;
   text: string;
   html: string;
@@ -50,19 +52,19 @@ export type PoisonNoticeType = (typeof POISON_NOTICE)[keyof typeof POISON_NOTICE
 export async function enqueueAndSend(sql: Sql, transport: Transporter, from: string, n: OutgoingNotice, attempt?: ClaimingAttempt) {
   try {
     await sql`
-      insert into email_outbox (notice_key, application_id, kind, to_address, cc_address, subject, text_body, html_body)
-      values (${n.key}, ${n.applicationId ?? null}, ${n.kind}, ${n.to}, ${n.cc ?? null}, ${n.subject}, ${n.text}, ${n.html})
+      insert into email_outbox (notice_key, application_id, kind, to_address, cc_address, reply_to, subject, text_body, html_body)
+      values (${n.key}, ${n.applicationId ?? null}, ${n.kind}, ${n.to}, ${n.cc ?? null}, ${n.replyTo ?? null}, ${n.subject}, ${n.text}, ${n.html})
       on conflict (notice_key) do nothing`;
   } catch (err) {
     throw unstorable(n, err) ?? err;
   }
   const token = randomUUID();
-  const [claimed] = await sql<Array<{ to_address: string; cc_address: string | null; subject: string; text_body: string; html_body: string }>>`
+  const [claimed] = await sql<Array<{ to_address: string; cc_address: string | null; reply_to: string | null; subject: string; text_body: string; html_body: string }>>`
     update email_outbox set claimed_at = now(), claim_token = ${token}, claimed_by = ${attempt?.activity ?? null}, claim_attempt = ${attempt?.attempt ?? null}
     where notice_key = ${n.key} and sent_at is null and failed_at is null
       and (claimed_at is null or claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})
            or (claimed_by = ${attempt?.activity ?? null} and claim_attempt < ${attempt?.attempt ?? 0}))
-    returning to_address, cc_address, subject, text_body, html_body`;
+    returning to_address, cc_address, reply_to, subject, text_body, html_body`;
   if (!claimed) {
     const [row] = await sql<Array<{ sent_at: Date | null; failure: string | null }>>`
       select sent_at, failure from email_outbox where notice_key = ${n.key}`;
@@ -78,6 +80,7 @@ export async function enqueueAndSend(sql: Sql, transport: Transporter, from: str
       from,
       to: claimed.to_address,
       cc: claimed.cc_address ?? undefined,
+      replyTo: claimed.reply_to ?? undefined,
       subject: claimed.subject,
       text: claimed.text_body,
       html: claimed.html_body,

@@ -55,13 +55,13 @@ const parseApplicantToken = (token: string) => /^apt_([A-Z0-9]{10})_[A-Za-z0-9_-
 
 export async function createApiKey(
   sql: Sql,
-  k: { role: StaffRole; name: string; organisationBrn?: string; key?: string },
+  k: { role: StaffRole; name: string; organisationBrn?: string; email?: string; key?: string },
 ): Promise<{ id: string; key: string }> {
   const generated = newApiKey();
   const key = k.key ?? generated.key;
   const id = parseKey(key)?.id ?? generated.id;
-  await sql`insert into api_keys (id, role, name, organisation_brn, secret_hash)
-            values (${id}, ${k.role}, ${k.name}, ${k.organisationBrn ?? null}, ${await hashSecret(key)})`;
+  await sql`insert into api_keys (id, role, name, organisation_brn, email, secret_hash)
+            values (${id}, ${k.role}, ${k.name}, ${k.organisationBrn ?? null}, ${k.email ?? null}, ${await hashSecret(key)})`;
   return { id, key };
 }
 

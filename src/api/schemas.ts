@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  callContactsSchema,
+  callTrainingSchema,
   COMPANY_SIZES,
   isKoreanPhone,
   isoDateSchema,
@@ -51,6 +53,9 @@ export const createCallSchema = z
     settings: callSettingsSchema.default({ supplementDays: 7, minEvaluators: 5, utilisationNonePercent: 1, utilisationLowPercent: 20 }),
     cutoffs: z.array(isoDateSchema).max(50).default([]).describe('initial batch cutoffs (C2)'),
     surveyOn: z.string().refine(isSurveyDay, "R6: a day of the year 'MM-DD'").optional().describe('R6: yearly survey day (default: a month before the support end)'),
+    contacts: callContactsSchema.optional(),
+    training: callTrainingSchema.optional(),
+    surveyUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000).optional().describe('R6/N2: the survey form the yearly survey e-mail links to'),
   })
   .superRefine((c, ctx) => {
     if (c.supportEndsOn <= c.announcedOn) {
@@ -161,4 +166,7 @@ export const createApiKeySchema = z.strictObject({
   role: z.enum(['OPERATOR', 'EVALUATOR', 'COLLECTOR']),
   name: text(200),
   organisationBrn: z.string().refine(isValidBusinessRegistrationNumber, 'E5: a valid business registration number').optional(),
+  // N3: optional so that keys (and scripts) from before N3 keep working; an evaluator key
+  // without one is never e-mailed, and the answer says so.
+  email: z.email('an e-mail address').max(320).optional().describe('N3: where the key holder is e-mailed (batch assignment, 3 days before and after the review deadline)'),
 });

@@ -186,4 +186,18 @@ alter table audit_log add column key text unique;
   OUTBOX_MIGRATION,
   // S6/A7: numbered 008 as assigned, applied after the outbox's 008 (the list's order is the order).
   SIGNIN_MIGRATION,
+  {
+    id: '010_call_contacts',
+    sql: `
+-- N2: the call's desks (운영정책, 기술지원, 데이터 공유, 플랫폼 헬프데스크) named in its notices,
+-- and O3: its training material. NULL on calls stored before: the defaults apply
+-- (src/domain/contacts.ts).
+alter table calls add column contacts jsonb, add column training jsonb, add column survey_url text; -- R6: its survey form
+-- N3: evaluators (and operators) are e-mailed at this address. Optional: keys created
+-- before it have none (they are simply not e-mailed); POST /api-keys asks it of new EVALUATOR keys.
+alter table api_keys add column email text;
+-- N2: Reply-To is the contact of the notice's field, kept with the notice so a retried send is the same e-mail.
+alter table email_outbox add column reply_to text;
+`,
+  },
 ];

@@ -236,3 +236,35 @@ export function firstDayOfIsoMonth(month: IsoMonth): IsoDate {
 export function lastDayOfIsoMonth(month: IsoMonth): IsoDate {
   return lastDayOfMonth(firstDayOfIsoMonth(month));
 }
+
+const WEEKDAYS_KO = ['일', '월', '화', '수', '목', '금', '토'];
+const WEEKDAYS_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const weekday = (d: IsoDate) => (dayNumber(d) % 7 + 7 + 4) % 7; // 1970-01-01 was a Thursday
+
+/** N2/T1: a day as notices write it, "2027년 1월 2일(토)" / "Sat 2 January 2027". */
+export function formatDayKo(d: IsoDate): string {
+  const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+  return `${y}년 ${m}월 ${day}일(${WEEKDAYS_KO[weekday(d)]})`;
+}
+/** English: the ISO date with its weekday, "2027-01-02 (Sat)", unambiguous for any reader. */
+export function formatDayEn(d: IsoDate): string {
+  return `${d} (${WEEKDAYS_EN[weekday(d)]})`;
+}
+
+/** N2/T1: a deadline is the end of its day in Seoul: "2027년 1월 2일(토) 23:59 (KST)". */
+export const formatDeadlineKo = (d: IsoDate) => `${formatDayKo(d)} 23:59 (KST)`;
+export const formatDeadlineEn = (d: IsoDate) => `${formatDayEn(d)} 23:59 KST`;
+
+/** N2: an instant (a receipt's) in Seoul, "2026년 12월 1일(화) 14:05 (KST)". */
+export function formatInstantKo(ms: number): string {
+  const local = new Date(ms + KST_OFFSET_MS);
+  const hh = String(local.getUTCHours()).padStart(2, '0');
+  const mm = String(local.getUTCMinutes()).padStart(2, '0');
+  return `${formatDayKo(kstDateOf(ms))} ${hh}:${mm} (KST)`;
+}
+export function formatInstantEn(ms: number): string {
+  const local = new Date(ms + KST_OFFSET_MS);
+  const hh = String(local.getUTCHours()).padStart(2, '0');
+  const mm = String(local.getUTCMinutes()).padStart(2, '0');
+  return `${formatDayEn(kstDateOf(ms))} ${hh}:${mm} KST`;
+}

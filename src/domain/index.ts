@@ -17,3 +17,4 @@ export * from './ids';
 export * from './masking';
 export * from './text';
 export * from './signin';
+export * from './contacts';

@@ -29,24 +29,39 @@ export const EVALUATION_TEMPLATES = {
     subjectEn: 'Result: selected',
     ko: [
       `「${c.projectTitle}」 신청이 선정되었습니다 (평가 점수 ${c.data.total}점, 순위 ${c.data.rank}).`,
-      `배정 자원: ${resource(c)}. 자원 할당 후 환경 구축 안내와 사전교육 자료를 보내드립니다.`,
+      `배정 자원: ${resource(c)}.`,
     ],
-    en: [`Selected with ${c.data.total} points (rank ${c.data.rank}); resource granted: ${resource(c)}. Allocation follows.`],
+    en: [`Selected with ${c.data.total} points (rank ${c.data.rank}); resource granted: ${resource(c)}.`],
+    next: {
+      ko: '지금 하실 일은 없습니다. 자원이 할당되면 환경 구축 기한과 사전교육 안내를 메일로 보내드립니다.',
+      en: 'Nothing to do now: the allocation e-mail brings the setup deadline and the pre-training.',
+    },
+    rules: ['V5', 'V6'],
   }),
   RESULT_WAITLISTED: (c) => ({
     subjectKo: '[AI데이터센터] 선정 결과 안내: 대기',
     subjectEn: 'Result: waitlisted',
     ko: [
-      `「${c.projectTitle}」 신청은 평가 기준(60점 이상)을 충족했으나 ${resource(c)} 자원이 소진되어 대기 순번에 올랐습니다 (V7).`,
-      `평가 점수 ${c.data.total}점. 자원이 확보되는 대로 순위에 따라 안내드립니다.`,
+      `「${c.projectTitle}」 신청은 평가 기준(60점 이상)을 충족했으나 ${resource(c)} 자원이 소진되어 대기 순번에 올랐습니다.`,
+      `평가 점수 ${c.data.total}점.`,
     ],
-    en: [`You passed (${c.data.total} points) but ${resource(c)} capacity is exhausted: you are waitlisted in rank order (V7).`],
+    en: [`You passed (${c.data.total} points) but ${resource(c)} capacity is exhausted: you are waitlisted in rank order.`],
+    next: {
+      ko: '지금 하실 일은 없습니다. 자원이 확보되면 순위에 따라 할당 안내를 보내드립니다.',
+      en: 'Nothing to do now; when capacity frees up you are offered it in rank order.',
+    },
+    rules: ['V7'],
   }),
   RESULT_NOT_SELECTED: (c) => ({
     subjectKo: '[AI데이터센터] 선정 결과 안내: 미선정',
     subjectEn: 'Result: not selected',
-    ko: [`「${c.projectTitle}」 신청은 평가 점수 ${c.data.total}점으로 선정 기준(60점 이상, V5)에 미달하여 선정되지 않았습니다.`],
-    en: [`Not selected: ${c.data.total} points, below the pass mark of 60 (V5).`],
+    ko: [`「${c.projectTitle}」 신청은 평가 점수 ${c.data.total}점으로 선정 기준(60점 이상)에 미달하여 선정되지 않았습니다.`],
+    en: [`Not selected: ${c.data.total} points, below the pass mark of 60.`],
+    next: {
+      ko: '이 신청으로 하실 일은 더 없습니다. 이후 공고에 다시 신청하실 수 있습니다.',
+      en: 'Nothing more to do for this application; you may apply to a later call.',
+    },
+    rules: ['V5'],
   }),
 
   // ---- operators: a batch's deadlines (V2, N). Batch-level: no application, keyed by batch. ----
@@ -64,7 +79,7 @@ export const EVALUATION_TEMPLATES = {
     subjectKo: `[AI데이터센터 운영] 평가 기한 경과: ${c.data.batchId} (${c.data.day})`,
     subjectEn: `Evaluation deadline missed: batch ${c.data.batchId}`,
     ko: [
-      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 평가 기한 ${c.data.dueOn}이(가) 지났으나 평가가 끝나지 않았습니다 (V2 위반으로 기록됨).`,
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 평가 기한(${c.data.dueOn})이 지났으나 평가가 끝나지 않았습니다 (V2 위반으로 기록됨).`,
       missingSummary(c),
       ...missingLines(c),
       '평가가 완료될 때까지 매일 안내합니다.',
@@ -84,7 +99,7 @@ export const EVALUATION_TEMPLATES = {
     subjectKo: `[AI데이터센터 운영] 결과 통보 기한 경과: ${c.data.batchId} (${c.data.day})`,
     subjectEn: `Results deadline missed: batch ${c.data.batchId}`,
     ko: [
-      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 결과 통보 기한 ${c.data.dueOn}이(가) 지났으나 선정이 이루어지지 않았습니다 (V2 위반으로 기록됨).`,
+      `평가 차수 ${c.data.batchId} (공고 ${c.callId})의 결과 통보 기한(${c.data.dueOn})이 지났으나 선정이 이루어지지 않았습니다 (V2 위반으로 기록됨).`,
       ...(Number(c.data.missingTotal ?? 0) > 0 ? [missingSummary(c), ...missingLines(c)] : []),
       '선정이 완료될 때까지 매일 안내합니다.',
     ],

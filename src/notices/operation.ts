@@ -1,5 +1,5 @@
-import { CATALOG, QUARTERLY_DECISION_NAMES, RECLAIM_REASON_NAMES, type QuarterlyDecision, type ReclaimReason } from '../domain';
-import type { NoticeContext, Template } from './base';
+import { CATALOG, formatDayKo, formatDayEn, nextTrainingSession, QUARTERLY_DECISION_NAMES, RECLAIM_REASON_NAMES, type QuarterlyDecision, type ReclaimReason } from '../domain';
+import { withJosa, type NoticeContext, type Template } from './base';
 
 type Res = { type: string; units: number } | undefined;
 const res = (r: unknown) => {
@@ -11,14 +11,24 @@ const decisionName = (d: unknown) => QUARTERLY_DECISION_NAMES[d as QuarterlyDeci
 const reasonName = (r: unknown) => RECLAIM_REASON_NAMES[r as ReclaimReason] ?? { ko: String(r), en: String(r) };
 
 /**
- * O3: the training material that goes with the allocation: the online pre-training and the
- * environment of the pool (K4, from the catalogue, so it never drifts from GET /catalog).
+ * O3: the training material is the call's (its link and online sessions, POST /calls
+ * `training`): the allocation names the material and the first session on or after the
+ * allocation; a call without them says the technical desk announces them.
  */
-export const PRE_TRAINING = {
-  titleKo: 'AI데이터센터 이용자 사전교육 (온라인)',
-  titleEn: 'AI Data Center user pre-training (online)',
-  path: '/catalog',
-};
+function trainingLines(c: NoticeContext): { ko: string[]; en: string[] } {
+  const t = c.training;
+  const s = nextTrainingSession(t, String(c.data.allocatedOn ?? ''));
+  return {
+    ko: [
+      t ? `사전교육 자료: ${t.materialUrl}` : '사전교육 자료와 일정은 기술지원 담당자가 별도로 안내합니다.',
+      ...(t ? [s ? `온라인 사전교육: ${formatDayKo(s.on)} ${s.at} (KST)` : '온라인 사전교육 일정은 별도로 안내합니다.'] : []),
+    ],
+    en: [
+      t ? `Pre-training material: ${t.materialUrl}` : 'The technical desk sends the pre-training material and dates.',
+      ...(t ? [s ? `Online pre-training: ${formatDayEn(s.on)} ${s.at} KST` : 'The online pre-training date follows.'] : []),
+    ],
+  };
+}
 
 function environmentLines(pool: unknown): { ko: string; en: string } {
   const env = pool === 'SHARED' ? CATALOG.environments.SHARED : CATALOG.environments.DEDICATED;
@@ -33,21 +43,31 @@ export const OPERATION_TEMPLATES = {
   /** O1/O2/O3: allocation with the setup end and the training material. */
   ALLOCATED: (c) => {
     const env = environmentLines(c.data.pool);
+    const training = trainingLines(c);
     return {
       subjectKo: `[AI데이터센터] 자원 할당 안내 (환경 구축 기한 ${c.data.setupEnd})`,
       subjectEn: 'Resources allocated',
       ko: [
-        `「${c.projectTitle}」에 ${res(c.data.resource)} 자원과 스토리지 ${c.data.storageTb}TB (백업 ${c.data.backupTb}TB${Number(c.data.extraStorageTb) > 0 ? `, 추가 ${c.data.extraStorageTb}TB 포함` : ''})가 ${c.data.allocatedOn}부터 할당되었습니다. 지원기간이 시작되었습니다 (O1).`,
+        `「${c.projectTitle}」에 ${res(c.data.resource)} 자원과 스토리지 ${c.data.storageTb}TB (백업 ${c.data.backupTb}TB${Number(c.data.extraStorageTb) > 0 ? `, 추가 ${c.data.extraStorageTb}TB 포함` : ''})가 ${c.data.allocatedOn}부터 할당되었습니다. 지원기간이 시작되었습니다.`,
         ...(Array.isArray(c.data.servers) && c.data.servers.length ? [`서버: ${c.data.servers.join(', ')}`] : []),
-        `환경 구축 기간은 ${c.data.setupEnd} 23:59 (KST)까지이며, 이 기간은 활용률에 반영되지 않습니다 (O2). 구축을 마치면 "구축 완료"를 알려 주십시오.`,
-        `사전교육 자료 (O3): ${PRE_TRAINING.titleKo} — 안내 페이지 ${PRE_TRAINING.path}`,
+        '환경 구축 기간은 활용률에 반영되지 않습니다.',
+        ...training.ko,
         `개발환경: ${env.ko}`,
       ],
       en: [
-        `${res(c.data.resource)} and ${c.data.storageTb} TB storage (+${c.data.backupTb} TB backup) are allocated from ${c.data.allocatedOn}; support starts now (O1).`,
-        `Environment setup runs until ${c.data.setupEnd} 23:59 KST and is not counted in utilisation (O2); report "setup done" when you finish earlier.`,
-        `Training material (O3): ${PRE_TRAINING.titleEn}; environment: ${env.en}.`,
+        `${res(c.data.resource)} and ${c.data.storageTb} TB storage (+${c.data.backupTb} TB backup) are allocated from ${c.data.allocatedOn}; support starts now.`,
+        'The setup period is not counted in utilisation.',
+        ...training.en,
+        `Environment: ${env.en}.`,
       ],
+      next: {
+        ko: '환경을 구축하고, 마치면 "구축 완료"를 알려 주십시오.',
+        en: 'Set up your environment and report "setup done" when you finish.',
+        dueOn: String(c.data.setupEnd),
+        dueKo: '환경 구축 기한',
+        dueEn: 'Setup ends',
+      },
+      rules: ['O1', 'O2', 'O3'],
     };
   },
 
@@ -55,27 +75,34 @@ export const OPERATION_TEMPLATES = {
   SETUP_ENDING: (c) => ({
     subjectKo: `[AI데이터센터] 환경 구축 기간 종료 예정 (${c.data.setupEnd})`,
     subjectEn: 'Setup period ends soon',
-    ko: [
-      `「${c.projectTitle}」의 환경 구축 기간이 ${c.data.setupEnd} 23:59 (KST)에 종료됩니다 (O2).`,
-      '이후의 가속기 활용률은 월별 자원관리에 반영됩니다 (O4).',
-    ],
-    en: [`Your setup period ends ${c.data.setupEnd} 23:59 KST (O2); utilisation counts from the next day (O4).`],
+    ko: [`「${c.projectTitle}」의 환경 구축 기간이 곧 끝납니다. 이후의 가속기 활용률은 월별 자원관리에 반영됩니다.`],
+    en: ['Your setup period ends soon; utilisation counts from the next day.'],
+    next: { ko: '기한까지 환경 구축을 마쳐 주십시오.', en: 'Finish the setup by the deadline.', dueOn: String(c.data.setupEnd), dueKo: '환경 구축 기한', dueEn: 'Setup ends' },
+    rules: ['O2', 'O4'],
   }),
 
   /** O4/I1/N: a LOW or NONE month. */
-  UTILISATION_WARNING: (c) => ({
-    subjectKo: `[AI데이터센터] ${c.data.month} 가속기 활용률 ${c.data.verdict === 'NONE' ? '미사용' : '저조'} 안내`,
-    subjectEn: `Utilisation warning for ${c.data.month}`,
-    ko: [
-      `「${c.projectTitle}」의 ${c.data.month} 평균 가속기 활용률은 ${pct(c.data.mean)}로, 기준(미사용 ${pct(c.data.nonePercent)} 미만, 저조 ${pct(c.data.lowPercent)} 미만)에 따라 '${c.data.verdict === 'NONE' ? '미사용' : '저조'}'으로 판정되었습니다 (O4, I1).`,
-      ...(c.data.flagged ? ['이에 따라 다음 분기 자원조정(차감·회수) 검토 대상으로 지정되었습니다 (I1, Q1).'] : []),
-      ...(c.data.verdict === 'NONE' ? ['지난 한 달간 사용이 없거나 미미하면 즉시 지원 제외 대상이 될 수 있습니다 (O5).'] : []),
-    ],
-    en: [
-      `Mean accelerator utilisation in ${c.data.month} was ${pct(c.data.mean)}: ${c.data.verdict} (none < ${pct(c.data.nonePercent)}, low < ${pct(c.data.lowPercent)}; O4, I1).`,
-      ...(c.data.flagged ? ['The allocation is flagged for the next quarterly decision (I1, Q1).'] : []),
-    ],
-  }),
+  UTILISATION_WARNING: (c) => {
+    const verdict = c.data.verdict === 'NONE' ? '미사용' : '저조';
+    return {
+      subjectKo: `[AI데이터센터] ${c.data.month} 가속기 활용률 ${verdict} 안내`,
+      subjectEn: `Utilisation warning for ${c.data.month}`,
+      ko: [
+        `「${c.projectTitle}」의 ${c.data.month} 평균 가속기 활용률은 ${pct(c.data.mean)}로, 기준(미사용 ${pct(c.data.nonePercent)} 미만, 저조 ${pct(c.data.lowPercent)} 미만)에 따라 ${withJosa(`'${verdict}'`, '으로/로')} 판정되었습니다.`,
+        ...(c.data.flagged ? ['이에 따라 다음 분기 자원조정(차감·회수) 검토 대상으로 지정되었습니다.'] : []),
+        ...(c.data.verdict === 'NONE' ? ['지난 한 달간 사용이 없거나 미미하면 즉시 지원 제외 대상이 될 수 있습니다.'] : []),
+      ],
+      en: [
+        `Mean accelerator utilisation in ${c.data.month} was ${pct(c.data.mean)}: ${c.data.verdict} (none < ${pct(c.data.nonePercent)}, low < ${pct(c.data.lowPercent)}).`,
+        ...(c.data.flagged ? ['The allocation is flagged for the next quarterly decision.'] : []),
+      ],
+      next: {
+        ko: '할당된 자원을 계획대로 사용해 주십시오. 사용하지 못할 사정이 있으면 아래 담당자에게 알려 주십시오.',
+        en: 'Please use the resources as planned; if you cannot, tell the desk below.',
+      },
+      rules: ['O4', 'I1', ...(c.data.flagged ? ['Q1'] : []), ...(c.data.verdict === 'NONE' ? ['O5'] : [])],
+    };
+  },
 
   /** O5 (operators): no or negligible usage during the last month. */
   EXCLUSION_CANDIDATE: (c) => ({
@@ -134,11 +161,15 @@ export const OPERATION_TEMPLATES = {
       subjectKo: `[AI데이터센터] 분기 자원조정 결과: ${d.ko} (${c.data.reviewDate})`,
       subjectEn: `Quarterly decision: ${d.en}`,
       ko: [
-        `「${c.projectTitle}」의 ${c.data.reviewDate} 분기 자원조정 결과는 '${d.ko}'입니다 (Q1)${c.data.defaulted ? ' — 기한 내 결정이 없어 지속지원됩니다 (I2)' : ''}.`,
+        `「${c.projectTitle}」의 ${c.data.reviewDate} 분기 자원조정 결과는 '${d.ko}'입니다${c.data.defaulted ? ' (기한 내 결정이 없어 지속지원)' : ''}.`,
         ...(c.data.to ? [`자원: ${res(c.data.from)} → ${res(c.data.to)}`] : [`자원: ${res(c.data.from)}`]),
         ...(c.data.note ? [`비고: ${String(c.data.note)}`] : []),
       ],
       en: [`Quarterly decision of ${c.data.reviewDate}: ${d.en}${c.data.to ? ` (${res(c.data.from)} → ${res(c.data.to)})` : ''}.`],
+      next: c.data.decision === 'RECLAIM'
+        ? { ko: '결과보고서와 데이터 공유 기한을 별도 메일로 알려드립니다.', en: 'The close-out deadlines follow in a separate e-mail.' }
+        : { ko: '조정된 자원으로 계속 이용하시면 됩니다. 하실 일은 없습니다.', en: 'Carry on with the adjusted resources; nothing to do.' },
+      rules: ['Q1', ...(c.data.defaulted ? ['I2'] : [])],
     };
   },
 
@@ -149,17 +180,16 @@ export const OPERATION_TEMPLATES = {
       subjectKo: '[AI데이터센터] 자원 회수 안내',
       subjectEn: 'Resources reclaimed',
       ko: [
-        `「${c.projectTitle}」에 할당된 자원이 ${c.data.endedOn}자로 회수되어 지원기간이 종료되었습니다 (Q2).`,
+        `「${c.projectTitle}」에 할당된 자원이 ${c.data.endedOn}자로 회수되어 지원기간이 종료되었습니다.`,
         `사유: ${r.ko} — ${String(c.data.text)}`,
-        ...(c.data.restricted
-          ? ['목적 외 사용으로 귀 기관은 본 사업의 향후 이용이 제한됩니다 (Q3, E5).']
-          : []),
-        '결과보고서 및 데이터 공유 기한은 별도로 안내드립니다 (R1, R2).',
+        ...(c.data.restricted ? ['목적 외 사용으로 귀 기관은 본 사업의 향후 이용이 제한됩니다.'] : []),
       ],
       en: [
-        `Your resources were reclaimed on ${c.data.endedOn}; support has ended (Q2). Reason: ${r.en} — ${String(c.data.text)}.`,
-        ...(c.data.restricted ? ['As this was misuse, your organisation is restricted from this service (Q3, E5).'] : []),
+        `Your resources were reclaimed on ${c.data.endedOn}; support has ended. Reason: ${r.en} — ${String(c.data.text)}.`,
+        ...(c.data.restricted ? ['As this was misuse, your organisation is restricted from this service.'] : []),
       ],
+      next: { ko: '결과보고서와 데이터 공유 기한을 별도 메일로 알려드립니다.', en: 'The result report and data-sharing deadlines follow in a separate e-mail.' },
+      rules: ['Q2', ...(c.data.restricted ? ['Q3', 'E5'] : []), 'R1', 'R2'],
     };
   },
 

@@ -16,8 +16,9 @@ export const SIGNIN_TEMPLATES = {
     ],
     en: [
       'Open the link above and press "Sign in" to see every application where this address is the practitioner or PI.',
-      `It works once, until ${String(c.data.expiresAtKst)} KST (S6). If you did not ask for it, ignore this e-mail.`,
+      `It works once, until ${String(c.data.expiresAtKst)} KST. If you did not ask for it, ignore this e-mail.`,
     ],
+    rules: ['S6'],
   }),
   PRACTITIONER_CONFIRMATION: (c: NoticeContext): Body => ({
     subjectKo: `[AI데이터센터] 실무자 이메일 주소 확인 (${c.applicationId})`,
@@ -31,7 +32,8 @@ export const SIGNIN_TEMPLATES = {
     ],
     en: [
       `This address was given as the practitioner's for "${c.projectTitle}" (${c.applicationId}). Every notice and the result go to it,`,
-      `so open the link and press "Confirm" before submitting (A7). It works once, until ${String(c.data.expiresAtKst)} KST.`,
+      `so open the link and press "Confirm" before submitting. It works once, until ${String(c.data.expiresAtKst)} KST.`,
     ],
+    rules: ['A7', 'S6'],
   }),
 } satisfies Record<string, Template>;

@@ -71,6 +71,11 @@ export interface CaughtMail {
   from: string[];
   to: string[];
   cc: string[];
+  /**
+   * N2: the Reply-To addresses (the desk of the notice's field). MailDev's listing leaves
+   * the header out: `withReplyTo` reads it from each mail's source.
+   */
+  replyTo: string[];
   subject: string;
   text: string;
   html: string;
@@ -89,6 +94,7 @@ interface RawMail {
   from?: RawAddress[];
   to?: RawAddress[];
   cc?: RawAddress[];
+  replyTo?: RawAddress[];
   text?: string;
   html?: string;
   headers?: Record<string, string | string[]>;
@@ -115,6 +121,7 @@ export async function listMail(webUrl: string): Promise<CaughtMail[]> {
     from: addresses(m.from),
     to: addresses(m.to),
     cc: addresses(m.cc),
+    replyTo: m.replyTo?.length ? addresses(m.replyTo) : [],
     subject: m.subject ?? '',
     text: m.text ?? '',
     html: m.html ?? '',
@@ -122,6 +129,22 @@ export async function listMail(webUrl: string): Promise<CaughtMail[]> {
     kind: header(m.headers, 'x-aidc-notice-kind'),
     noticeKey: header(m.headers, 'x-aidc-notice-key'),
   }));
+}
+
+const emailsIn = (v: string) => [...v.matchAll(/[^\s<>,"]+@[^\s<>,"]+/g)].map((x) => x[0]!.toLowerCase());
+
+/** N2: the mails with their Reply-To read from each one's source (the header block of the raw message). */
+export async function withReplyTo(webUrl: string, mails: CaughtMail[]): Promise<CaughtMail[]> {
+  return Promise.all(
+    mails.map(async (m) => {
+      if (m.replyTo.length) return m;
+      const res = await fetch(`${apiBase(webUrl)}/api/email/${encodeURIComponent(m.id)}/source`);
+      if (!res.ok) return m;
+      const head = (await res.text()).split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+      const line = head.split(/\r?\n/).find((l) => /^reply-to:/i.test(l));
+      return { ...m, replyTo: line ? emailsIn(line.slice('reply-to:'.length)) : [] };
+    }),
+  );
 }
 
 function header(headers: RawMail['headers'], name: string): string | undefined {

@@ -4,6 +4,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -56,7 +57,7 @@ export const batchStatusQuery = defineQuery<BatchState>('batchStatus');
 /** V5: the operator selects; `audit` (S4) is written in the ranking's transaction. */
 export const selectBatchUpdate = defineUpdate<SelectionSummary, [{ actor: string; audit?: AuditEntry }]>('selectBatch');
 
-const { checkBatchDeadline, beginSelection } = proxyActivities<Activities>({
+const { checkBatchDeadline, beginSelection, notifyEvaluatorsOfDeadline } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
@@ -143,6 +144,14 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
     if (r.inPlay === 0) state.empty = true;
     return r;
   };
+  // N3: the evaluators who still owe scores are told 3 days before the review is due and
+  // once when it is missed (the operators' escalation repeats daily; theirs does not).
+  // Gated (docs/PATCHING.md): batches recorded before N3 replay without these activities.
+  let evaluatorsToldMissed = false;
+  const tellEvaluators = async (kind: 'EVALUATOR_REVIEW_DUE_SOON' | 'EVALUATOR_REVIEW_MISSED') => {
+    if (!patched('n3-evaluator-review-notices')) return;
+    await notifyEvaluatorsOfDeadline({ callId: input.callId, batchId: input.batchId, kind, reviewDue });
+  };
 
   const done = () => state.selection.state === 'DONE' || (state.empty && state.selection.state === 'NOT_STARTED');
   while (!done()) {
@@ -156,6 +165,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
             // Started late (past the due day): the escalation says it all.
             if (now() >= reviewOverdueAt) return;
             state.reviewComplete = (await check('REVIEW_AT_RISK', kstDateOf(reviewWarnAt), reviewDue)).complete;
+            if (!state.reviewComplete) await tellEvaluators('EVALUATOR_REVIEW_DUE_SOON');
           },
         });
       } else {
@@ -164,6 +174,10 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
           run: async () => {
             const r = await check('REVIEW_OVERDUE', kstDateOf(reviewOverdueAt), reviewDue);
             state.reviewComplete = r.complete;
+            if (!r.complete && !evaluatorsToldMissed) {
+              evaluatorsToldMissed = true;
+              await tellEvaluators('EVALUATOR_REVIEW_MISSED');
+            }
             reviewOverdueAt += MS_PER_DAY;
           },
         });

@@ -3,3 +3,4 @@ export { applicationWorkflow } from './application/index';
 export { batchWorkflow } from './batch';
 export { callWorkflow } from './call';
 export { surveyWorkflow } from './survey';
+export { evaluatorsAssignedWorkflow } from './evaluator-notices';

@@ -1,4 +1,4 @@
-import { applicationWorkflowId, kstDateOf } from '../../src/domain';
+import { applicationWorkflowId, formatDeadlineKo, kstDateOf } from '../../src/domain';
 import { surveyWorkflowId } from '../../src/workflows/survey';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { allocatedApplication, closeOutOwed, handInBoth, validReport, validSharing } from '../support/closeout';
@@ -200,8 +200,8 @@ test('T3/R1/R2/I3/N: operators return with a reason (applicant told, hands in ag
     CLOSE_OUT_COMPLETED: 1,
   });
   const ended = mails.find((m) => m.subject.includes('지원 종료'))!;
-  expect(ended.text).toContain(`결과보고서(증빙자료 포함) 제출 기한: ${due}`);
-  expect(ended.text).toContain(`데이터 공유(데이터 포털 등록) 기한: ${due}`);
+  expect(ended.text).toContain(`결과보고서(증빙자료 포함): ${formatDeadlineKo(due)}까지`); // N2: KST date and time
+  expect(ended.text).toContain(`데이터 공유(데이터 포털 등록): ${formatDeadlineKo(due)}까지`);
   expect(mails.find((m) => m.subject.includes('보완 요청'))!.text).toContain('특허 증빙 누락');
 });
 

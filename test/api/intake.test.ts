@@ -1,4 +1,4 @@
-import { addDays, EARLY_CLOSE_NOTICE_DAYS, supplementDueDate } from '../../src/domain';
+import { addDays, EARLY_CLOSE_NOTICE_DAYS, formatDeadlineKo, supplementDueDate } from '../../src/domain';
 import { applicationWorkflowId } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
@@ -297,7 +297,7 @@ describe('document review (A5, E4, I5) as workflow Updates', () => {
     const mails = await app.waitForMail(d.email, 2);
     const request = mails.find((m) => m.subject.includes('보완'));
     expect(request?.text).toContain('EMPLOYMENT_CERTIFICATE');
-    expect(request?.text).toContain(supplementDueDate(app.today()));
+    expect(request?.text).toContain(formatDeadlineKo(supplementDueDate(app.today()))); // N2: KST date and time
     const view = await app.api.get(`/applications/${d.id}`, d.token);
     expect(view.body.status).toBe('SUPPLEMENT_REQUESTED');
     expect(view.body.deadlines.supplementDue).toBe(supplementDueDate(app.today()));

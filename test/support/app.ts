@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { connectDatabase, type Sql } from '../../src/db';
 import { migrate } from '../../src/db/migrate';
 import { kstDateOf, type IsoDate } from '../../src/domain';
-import { listMail, type CaughtMail } from '../../src/runtime/mail-inbox';
+import { listMail, withReplyTo, type CaughtMail } from '../../src/runtime/mail-inbox';
 import { connectClient } from '../../src/temporal';
 import { http } from './http';
 import { createTimeSkippingEnv, freshDatabase, testServices, workflowBundle } from './services';
@@ -116,11 +116,12 @@ export async function startTestApp(
     },
     async mailTo(address, opts = {}) {
       const all = await listMail(services.mailWebUrl);
-      return all.filter(
+      const mine = all.filter(
         (m) =>
           [...m.to, ...m.cc].some((a) => a.toLowerCase() === address.toLowerCase()) &&
           (opts.links || !LINK_KINDS.includes(m.kind ?? '')),
       );
+      return withReplyTo(services.mailWebUrl, mine); // N2: Reply-To is only in each mail's source
     },
     async waitForMail(address, count, timeoutMs = 15000) {
       const until = Date.now() + timeoutMs;

@@ -1,4 +1,4 @@
-import { addDays, batchDeadlines, callWorkflowId, lastDayOfQuarter, daysBetween, supplementDueDate } from '../../src/domain';
+import { addDays, batchDeadlines, callWorkflowId, lastDayOfQuarter, daysBetween, formatDeadlineKo, supplementDueDate } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
 import { eventually } from '../support/lifecycle';
@@ -107,7 +107,7 @@ test('C2/V2: a quarter ending with an application waiting and no cutoff gets its
   expect(v.deadlines.notificationDue).toBe(notificationDue);
   const mails = await app.waitForMail(a.email, 2);
   const assigned = mails.find((m) => m.subject.includes('평가 차수'));
-  expect(assigned?.text).toContain(notificationDue);
+  expect(assigned?.text).toContain(formatDeadlineKo(notificationDue)); // N2: KST date and time
   const call = (await app.api.get(`/calls/${callId}`)).body;
   expect(call.batches).toEqual([expect.objectContaining({ cutoff: quarterEnd, addedBy: 'C2', closed: true, members: 1 })]);
 });

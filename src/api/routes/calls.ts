@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { callWorkflowId, compareDates, cutoffProblem, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
+import { callContacts, callWorkflowId, compareDates, cutoffProblem, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
 import { batchIdOf, callWorkflow } from '../../workflows/call';
 import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
@@ -19,6 +19,9 @@ interface CallRow {
   capacity: CreateCall['capacity'];
   settings: CreateCall['settings'];
   survey_on: string | null;
+  contacts: CreateCall['contacts'] | null;
+  training: CreateCall['training'] | null;
+  survey_url: string | null;
 }
 
 const callView = (r: CallRow, state?: CallState) => ({
@@ -30,6 +33,10 @@ const callView = (r: CallRow, state?: CallState) => ({
   capacity: r.capacity,
   settings: r.settings,
   surveyOn: r.survey_on,
+  // N2: the desks its notices name (the defaults under what the call gave); O3: its training.
+  contacts: callContacts(r.contacts as never),
+  training: r.training ?? null,
+  surveyUrl: r.survey_url ?? null,
   ...(state ? { open: state.open, earlyClose: state.earlyClose ?? null, batches: state.batches } : {}),
 });
 
@@ -91,9 +98,10 @@ export function callRoutes(deps: ApiDeps) {
         try {
           const row = await sql.begin(async (tx) => {
             const [inserted] = await tx<CallRow[]>`
-              insert into calls (id, title, announced_on, closes_on, support_ends_on, capacity, settings, survey_on)
+              insert into calls (id, title, announced_on, closes_on, support_ends_on, capacity, settings, survey_on, contacts, training, survey_url)
               values (${body.id}, ${body.title}, ${body.announcedOn}, ${body.closesOn ?? null}, ${body.supportEndsOn},
-                      ${sql.json(body.capacity)}, ${sql.json(body.settings)}, ${surveyOn})
+                      ${sql.json(body.capacity)}, ${sql.json(body.settings)}, ${surveyOn},
+                      ${body.contacts ? sql.json(body.contacts as never) : null}, ${body.training ? sql.json(body.training as never) : null}, ${body.surveyUrl ?? null})
               on conflict (id) do nothing returning *`;
             if (!inserted) throw conflict(`call ${body.id} exists`);
             for (const cutoff of cutoffs) {

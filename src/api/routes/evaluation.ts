@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import {
   ACCELERATOR_TYPES,
@@ -21,6 +23,7 @@ import { batchProgress, missingList, type BatchDeadlineKind } from '../../activi
 import type { Sql } from '../../db';
 import { batchWorkflowId } from '../../workflows/call';
 import { selectBatchUpdate } from '../../workflows/batch';
+import { evaluatorsAssignedWorkflow } from '../../workflows/evaluator-notices';
 import { actorLabel, type Actor } from '../auth';
 import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
@@ -153,6 +156,21 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
                     on conflict do nothing`;
           await audit(tx as never, actor, 'batch.evaluators.assign', `batch:${batch.id}`, { evaluatorIds: body.evaluatorIds });
         });
+        // N3: each evaluator is e-mailed the assignment with the link to their queue, by a
+        // workflow (retried until sent; once per evaluator and batch by its notice key).
+        // After the commit: a failed start answers 5xx and a repeated POST starts it again;
+        // the same set posted while its notice is on the way is that same workflow.
+        const evaluatorIds = [...new Set(body.evaluatorIds)].sort();
+        const digest = createHash('sha256').update(evaluatorIds.join(',')).digest('hex').slice(0, 16);
+        await client.workflow
+          .start(evaluatorsAssignedWorkflow, {
+            workflowId: `n3-assigned-${batch.id}-${digest}`,
+            taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+            args: [{ callId: batch.call_id, batchId: batch.id, evaluatorIds }],
+          })
+          .catch((err: unknown) => {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          });
         res.status(201);
         return { batchId: batch.id, evaluators: await evaluatorsOf(sql, batch.id) };
       },

@@ -55,7 +55,15 @@ export function systemRoutes(deps: ApiDeps) {
           return key;
         });
         res.status(201);
-        return { id: created.id, role: body.role, name: body.name, key: created.key, note: 'shown once; only its hash is kept (S1)' };
+        const unreachable = body.role === 'EVALUATOR' && !body.email;
+        return {
+          id: created.id,
+          role: body.role,
+          name: body.name,
+          email: body.email ?? null,
+          key: created.key,
+          note: `shown once; only its hash is kept (S1)${unreachable ? '; without an e-mail this evaluator is not told of assignments or review deadlines (N3)' : ''}`,
+        };
       },
     }),
   ];

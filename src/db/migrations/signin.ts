@@ -2,7 +2,7 @@ import type { Migration } from '../migrations';
 
 /** S6/A7: e-mail sign-in links, applicant sessions, the practitioner's confirmed address. Never edit once landed. */
 export const SIGNIN_MIGRATION: Migration = {
-  id: '008_signin',
+  id: '009_signin',
   sql: `
 -- S6: a one-time link sent to an address. Only the SHA-256 of its random 256-bit token is
 -- kept; used_at makes it usable once (set by the one UPDATE that redeems it). purpose
