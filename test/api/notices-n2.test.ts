@@ -3,6 +3,7 @@ import { publicUrlOf } from '../../src/config';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
 import { createCall, eventually, applicationView } from '../support/lifecycle';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * N2 against the real stack: a call's desks and training are call data (POST /calls,
@@ -33,6 +34,7 @@ async function submitted() {
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     expect((await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, token)).status).toBe(201);
   }
+  await confirmPractitioner(app, id); // A7
   expect((await app.api.post(`/applications/${id}/submit`, {}, token)).status).toBe(200);
   return { id, token, email };
 }

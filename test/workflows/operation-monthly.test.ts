@@ -1,4 +1,5 @@
 import {
+  formatDeadlineKo,
   addDays,
   daysBetween,
   firstDayOfNextMonth,
@@ -72,7 +73,7 @@ test('O1/O3/T2: the allocation e-mail names the setup end and the training mater
     expect(notice).toHaveLength(1);
     expect(notice[0]!.subject).toContain(setupLimit());
     expect(notice[0]!.text).toContain('사전교육');
-    expect(notice[0]!.text).toContain(`${setupLimit()} 23:59`);
+    expect(notice[0]!.text).toContain(formatDeadlineKo(setupLimit()));
   }
   const c = await operation(app, apps.C.id);
   expect(c.status).toBe('ALLOCATED');
@@ -109,7 +110,7 @@ test('O2/N: three days before setup ends the applicant is reminded once; when it
     const mails = await app.waitForMail(apps[k].email, 5);
     const reminder = mails.filter((m) => m.subject.includes('환경 구축 기간 종료 예정'));
     expect(reminder).toHaveLength(1);
-    expect(reminder[0]!.text).toContain(`${setupLimit()} 23:59`);
+    expect(reminder[0]!.text).toContain(formatDeadlineKo(setupLimit()));
   }
   expect((await operation(app, apps.A.id)).status).toBe('ALLOCATED');
   await advanceTo(app, startOfDayKst(addDays(setupLimit(), 1)) + HOUR);
