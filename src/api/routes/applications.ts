@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import { randomInt } from 'node:crypto';
 import express from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -135,7 +136,7 @@ export function applicationRoutes(deps: ApiDeps) {
   async function view(app: ApplicationRow, actor: Actor) {
     const state = await workflowState(app);
     const call = await loadCall(deps, app.call_id);
-    const documents = await sql`
+    const documents = await sql<Array<{ type: string; filename: string; sizeBytes: number; sha256: string; uploadedAt: Date }>>`
       select type, filename, size_bytes as "sizeBytes", sha256, uploaded_at as "uploadedAt"
       from documents where application_id = ${app.id} order by type`;
     const deadlines =
@@ -213,6 +214,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Create a draft application (A1). Answers the id and the access token, shown once (S1).',
       access: ['PUBLIC'],
+      success: { status: 201, description: 'the draft: its id and access token (shown once)', schema: R.draftCreatedResponse },
       params: callIdParam,
       body: applicationDraftSchema,
       handler: async ({ params, body, res }) => {
@@ -249,6 +251,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Upload one document (A4): raw file body, ?filename= with its extension; checked by content',
       access: ['APPLICANT'],
+      success: { status: 201, description: 'stored; what is still missing (A4)', schema: R.documentUploadedResponse },
       params: documentTypeParam,
       query: documentUploadQuery,
       bodyType: 'binary',
@@ -289,6 +292,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Download a document (S3: owner and operators)',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'the document', media: R.DOWNLOAD },
       params: documentTypeParam,
       handler: async ({ params, actor, res }) => {
         const app = await load(params.id);
@@ -306,6 +310,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Submit (A6): checks C3, E1–E5, A2, A4 and starts the application workflow; idempotent',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'submitted (or already: repeated)', schema: R.submittedResponse },
       params: applicationIdParam,
       handler: async ({ params, actor, req }) => {
         const app = await load(params.id);
@@ -364,6 +369,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'An application: status, every deadline known so far (T2), the timeline',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'the application', schema: R.applicationResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
@@ -378,6 +384,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'List applications (operators); personal data masked (S3)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'a page of applications', schema: R.applicationListResponse },
       query: listApplicationsQuery,
       handler: async ({ query }) => {
         const where = sql`where true
@@ -427,6 +434,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'operators',
       summary: 'Document review (A4, A5, E4): complete, supplement required, or ineligible',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the decision and the new status', schema: R.documentReviewResponse },
       params: applicationIdParam,
       body: documentReviewSchema,
       handler: async ({ params, body, actor }) => {
@@ -458,6 +466,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Hand in the requested supplement (I5) after re-uploading the documents',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'handed in; the new status', schema: R.statusChangeResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
@@ -482,6 +491,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Withdraw the application',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'withdrawn', schema: R.statusChangeResponse },
       params: applicationIdParam,
       body: withdrawSchema,
       handler: async ({ params, body, actor }) => {

@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { callWorkflowId, compareDates, cutoffProblem, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
 import { batchIdOf, callWorkflow } from '../../workflows/call';
@@ -66,6 +67,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'Create a call (C1, C4) and start its call workflow',
       access: ['OPERATOR'],
+      success: { status: 201, description: 'the call', schema: R.callResponse },
       body: createCallSchema,
       handler: async ({ body, actor, res }) => {
         // R6: every call surveys its users once a year; without a day given, a month before the support end.
@@ -133,6 +135,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'List calls',
       access: ['PUBLIC'],
+      success: { status: 200, description: 'every call', schema: R.callListResponse },
       handler: async () => {
         const rows = await sql<CallRow[]>`select * from calls order by announced_on desc, id`;
         return { items: rows.map((r) => callView(r)) };
@@ -144,6 +147,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'A call with its batches and whether it is open (C1–C3)',
       access: ['PUBLIC'],
+      success: { status: 200, description: 'the call, with its batches and whether it is open', schema: R.callResponse },
       params: callIdParam,
       handler: async ({ params }) => {
         const row = await loadCall(deps, params.id);
@@ -157,6 +161,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'Add an evaluation batch cutoff (C2)',
       access: ['OPERATOR'],
+      success: { status: 201, description: 'the batch', schema: R.batchAddedResponse },
       params: callIdParam,
       body: addBatchSchema,
       handler: async ({ params, body, actor, res }) => {
@@ -178,6 +183,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: `Close a rolling call early, with at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice (C3)`,
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the new close date', schema: R.earlyCloseResponse },
       params: callIdParam,
       body: earlyCloseSchema,
       handler: async ({ params, body, actor }) => {
