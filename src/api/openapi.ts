@@ -33,9 +33,12 @@ function successResponses(r: AnyRoute) {
     : r.success.media
       ? Object.fromEntries(Object.entries(r.success.media).map(([type, description]) => [type, { schema: { type: 'string', format: 'binary', description } }]))
       : undefined;
-  return Object.fromEntries(
-    statuses.map((st) => [st, { description: `${statusText[st] ?? st}: ${r.success.description}`, ...(content && st !== 204 ? { content } : {}) }]),
-  );
+  return {
+    ...Object.fromEntries(
+      statuses.map((st) => [st, { description: `${statusText[st] ?? st}: ${r.success.description}`, ...(content && st !== 204 ? { content } : {}) }]),
+    ),
+    ...Object.fromEntries(Object.entries(r.success.alsoAnswers ?? {}).map(([st, description]) => [st, { description, ...(content ? { content } : {}) }])),
+  };
 }
 
 /** /openapi.json, generated from the same zod schemas that validate requests and type answers. */

@@ -21,6 +21,8 @@ export interface Success<R extends z.ZodType> {
   schema?: R;
   /** Non-JSON answers (downloads, exports): media type → description. */
   media?: Record<string, string>;
+  /** Other statuses answered with the same body (e.g. /readyz: 503 naming what is down). */
+  alsoAnswers?: Record<number, string>;
 }
 
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType = z.ZodType> {

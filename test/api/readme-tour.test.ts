@@ -7,6 +7,7 @@ import { addDays, contentMatchesExtension, detectContentKind, extensionOf } from
 import { registry, type AnyRoute } from '../../src/api/route';
 import { applicationDraftSchema } from '../../src/api/schemas';
 import { startTestApp, type TestApp } from '../support/app';
+import { launchChromium, screenshot } from '../support/browser';
 import { COMPANY_DOCUMENTS, draftBody, FILES } from '../support/fixtures';
 import { createCall, eventually } from '../support/lifecycle';
 
@@ -180,5 +181,27 @@ describe('H1: the README tour, the examples and the API reference', () => {
     const other = await check('post', `/calls/${callId}/applications`, () => app.api.post(`/calls/${callId}/applications`, draftBody()));
     await check('post', `/applications/${other.id}/withdraw`, () => app.api.post(`/applications/${other.id}/withdraw`, {}, other.accessToken));
     expect(checked.length).toBeGreaterThanOrEqual(20);
+  }, 60_000);
+
+  test('H1: /docs in a real headless Chromium shows the upload with its parameters (type enum, ?filename=), its 201 and an example answer, with no request leaving the server', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const foreign: string[] = [];
+      page.on('request', (r) => void (r.url().startsWith(app.url) || r.url().startsWith('data:') || foreign.push(r.url())));
+      await page.goto(`${app.url}/docs#/applications/putApplicationsByIdDocumentsByType`);
+      const op = page.locator('#operations-applications-putApplicationsByIdDocumentsByType');
+      await op.waitFor({ timeout: 20_000 });
+      if (!(await op.locator('.parameters').count())) await op.locator('.opblock-summary').first().click();
+      await op.locator('.parameters').waitFor({ timeout: 10_000 });
+      const text = await op.innerText();
+      for (const word of ['filename', 'query', 'type', 'path', 'APPLICATION_PLAN', '201', 'missingDocuments', 'application/problem+json']) {
+        expect([word, text.includes(word)]).toEqual([word, true]);
+      }
+      await screenshot(page, 'h1-docs-upload');
+      expect(foreign).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   }, 60_000);
 });

@@ -320,7 +320,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
       success: { status: 200, description: 'per-row report', schema: R.utilisationCsvResponse },
       query: utilisationCsvQuery,
       bodyType: 'binary',
-      bodyMedia: { types: ['text/csv'], description: 'rows application_id,day,mean_percent (an optional header line first)' },
+      bodyMedia: { types: ['text/csv', 'text/plain', 'application/octet-stream'], description: 'CSV text: rows application_id,day,mean_percent (an optional header line first)' },
       middleware: [express.text({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: '20mb' })],
       handler: async ({ query, actor, req }) => {
         if (typeof req.body !== 'string' || req.body.trim() === '') {

@@ -26,7 +26,7 @@ export function systemRoutes(deps: ApiDeps) {
           ? 'Readiness: PostgreSQL and Temporal each answer within 2 s; 503 names the one that is down'
           : 'Alias of /readyz (kept for existing probes)',
         access: ['PUBLIC'],
-        success: { status: 200, description: 'ready (503 names what is down)', schema: R.livenessResponse },
+        success: { status: 200, description: 'ready', schema: R.livenessResponse, alsoAnswers: { 503: 'not ready: the body names the part that is down' } },
         handler: async ({ res }) => {
           const { ready, body } = await readiness(deps);
           res.status(ready ? 200 : 503);
