@@ -71,7 +71,7 @@ export async function runWorker(opts: {
 if (require.main === module) {
   const config = loadConfigOrExit();
   const sql = connectDatabase(config.DATABASE_URL ?? 'postgres://localhost:5433/aidc');
-  runWorker({ config, sql })
+  runWorker({ config, sql, workflowBundle: config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined })
     .then((w) => {
       for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => void w.shutdown());
       return w.done;

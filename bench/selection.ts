@@ -49,20 +49,13 @@ import { batchWorkflow } from '../src/workflows/batch';
 import { batchWorkflowId } from '../src/workflows/call';
 import type { ApplicationInput } from '../src/workflows/messages';
 import { runWorker } from '../worker';
+import { seededRandom } from '../test/support/random';
 
 const APPLICATIONS = Number(process.argv[2] ?? 5000);
 const EVALUATORS = Number(process.argv[3] ?? 5);
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run ranks the same batch. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so every run ranks the same batch. */
+const random = seededRandom;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const step = (label: string) => process.stdout.write(`  ${label} …`);

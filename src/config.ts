@@ -43,6 +43,9 @@ export const configSchema = z.object({
   /** N: where the operators' notices (deadlines at risk, exclusion candidates, overdue close-outs) go. */
   OPERATIONS_EMAIL: z.string().email().default('operations@aidc.example'),
 
+  /** A pre-built workflow bundle for the worker (tests restart workers; bundling takes seconds). */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 

@@ -10,5 +10,11 @@ export function createTransport(config: Config) {
     auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD } : undefined,
     // A local catcher has no certificate; a real relay negotiates STARTTLS as usual.
     tls: config.SMTP_HOST ? undefined : { rejectUnauthorized: false },
+    // N: one send is bounded (nodemailer's defaults: 2 min to connect, 10 min idle), so an
+    // attempt ends well within the notify activity's timeout and the outbox's claim lease
+    // (CLAIM_LEASE_SECONDS in src/activities/outbox.ts): a live attempt is never overtaken.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
   });
 }

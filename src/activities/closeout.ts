@@ -2,7 +2,7 @@ import { writeAudit } from '../db/audit';
 import type { IsoDate } from '../domain';
 import type { CloseOutView } from '../workflows/application/closeout-messages';
 import type { ApplicationStatus, AuditEntry, TimelineEntry } from '../workflows/messages';
-import { createNotify, type ActivityDeps } from './notify';
+import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 
 /** R6: the statuses of an active user (the support period runs). */
 export const SURVEYED_STATUSES = ['ALLOCATED', 'IN_OPERATION'] as const;
@@ -77,7 +77,7 @@ export function closeOutActivities(deps: ActivityDeps) {
         where call_id = ${s.callId} and status in ${sql(SURVEYED_STATUSES)}
         order by lower(content->'practitioner'->>'email'), submitted_at, id`;
       for (const u of users) {
-        await notify({ key: `SURVEY:${s.callId}:${year}:${u.email}`, kind: 'SURVEY', applicationId: u.id, data: { year, on: s.on } });
+        await notifyOrReport(notify, { key: `SURVEY:${s.callId}:${year}:${u.email}`, kind: 'SURVEY', applicationId: u.id, data: { year, on: s.on } });
       }
       return { surveyed: users.length };
     },

@@ -19,7 +19,7 @@ import { selectionResultSignal, type SelectionResult } from '../workflows/applic
 import type { AuditEntry } from '../workflows/messages';
 import { writeAudit } from '../db/audit';
 import { callRemainingCapacity } from './capacity';
-import { createNotify, type ActivityDeps } from './notify';
+import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 
 type Db = Sql | postgres.TransactionSql;
 
@@ -200,7 +200,8 @@ export function evaluationActivities(deps: ActivityDeps) {
         values (${c.batchId}, ${c.kind}, ${c.day}, ${c.dueOn}, ${progress.short.length})
         on conflict do nothing`;
       const overdue = c.kind.endsWith('OVERDUE');
-      await notify({
+      // N: an operators' notice that can never go out is reported, not retried for ever.
+      await notifyOrReport(notify, {
         key: `batch:${c.batchId}:${c.kind}${overdue ? `:${c.day}` : ''}`,
         kind: `BATCH_${c.kind}`,
         callId: c.callId,

@@ -3,7 +3,7 @@ import { applicationWorkflowId, type IsoDate } from '../domain';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
 import { closeOutActivities } from './closeout';
 import { evaluationActivities } from './evaluation';
-import { createNotify, type ActivityDeps } from './notify';
+import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 import { operationActivities } from './operation';
 
 export type { ActivityDeps, NoticeRequest } from './notify';
@@ -66,7 +66,8 @@ export function createActivities(deps: ActivityDeps) {
         select id from applications
         where call_id = ${c.callId} and status not in ('INELIGIBLE', 'NOT_SELECTED', 'WITHDRAWN', 'COMPLETED')`;
       for (const r of rows) {
-        await notify({ key: `${r.id}:EARLY_CLOSE:${c.closesOn}`, kind: 'EARLY_CLOSE', applicationId: r.id, data: c });
+        // N: one applicant's notice that can never go out must not keep the others from theirs.
+        await notifyOrReport(notify, { key: `${r.id}:EARLY_CLOSE:${c.closesOn}`, kind: 'EARLY_CLOSE', applicationId: r.id, data: c });
       }
       return { notified: rows.length };
     },

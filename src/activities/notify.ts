@@ -1,8 +1,11 @@
 import type { Client } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Sql } from '../db';
-import { renderNotice, type NoticeKind } from '../notices/templates';
-import { enqueueAndSend } from './outbox';
+import { renderNotice, type NoticeContext, type NoticeKind } from '../notices/templates';
+import { noticeFailedReport } from '../notices/failed';
+import { enqueueAndSend, POISON_NOTICE, poisonNoticeType, type ClaimingAttempt, type PoisonNoticeType } from './outbox';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -44,11 +47,24 @@ export function createNotify(deps: ActivityDeps) {
   }
 
   return async function notify(req: NoticeRequest): Promise<{ sent: boolean; alreadySent: boolean }> {
+    const activity = currentActivity();
+    // N: heartbeats tell Temporal this attempt is alive; when they stop (a killed worker),
+    // the next attempt starts within the heartbeat timeout and takes over the claim.
+    const beat = activity ? setInterval(() => activity.context.heartbeat(), 1000) : undefined;
+    try {
+      activity?.context.heartbeat();
+      return await send(req, activity?.attempt);
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
+  async function send(req: NoticeRequest, attempt: ClaimingAttempt | undefined): Promise<{ sent: boolean; alreadySent: boolean }> {
       const data = req.data ?? {};
       if (req.applicationId && req.audience !== 'OPERATORS') {
         const app = await loadApplication(req.applicationId);
         const { practitioner, principalInvestigator } = app.content;
-        const body = renderNotice(req.kind, {
+        const body = render(req, {
           applicationId: app.id,
           callId: app.call_id,
           callTitle: app.call_title,
@@ -65,15 +81,69 @@ export function createNotify(deps: ActivityDeps) {
           to: practitioner.email,
           cc: principalInvestigator.email !== practitioner.email ? principalInvestigator.email : undefined,
           ...body,
-        });
+        }, attempt);
       }
-      const body = renderNotice(req.kind, { applicationId: req.applicationId, callId: req.callId, data });
+      const body = render(req, { applicationId: req.applicationId, callId: req.callId, data });
       return enqueueAndSend(sql, deps.transport, deps.mailFrom, {
         key: req.key,
         kind: req.kind,
         applicationId: req.applicationId,
         to: deps.operationsEmail,
         ...body,
-      });
-    };
+      }, attempt);
+  }
+}
+
+/** The running activity attempt, if notify runs inside one (tests also call it directly). */
+function currentActivity(): { context: Context; attempt: ClaimingAttempt } | undefined {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return undefined;
+  }
+  const { workflowExecution: run, activityId, attempt } = context.info;
+  return { context, attempt: { activity: `${run?.workflowId ?? ''}/${run?.runId ?? ''}/${activityId}`, attempt } };
+}
+
+/**
+ * N: a template that throws on this notice's data throws on every retry: the notice fails
+ * non-retryably (S3: the error's name only; its message may quote the data).
+ */
+function render(req: NoticeRequest, c: NoticeContext) {
+  try {
+    return renderNotice(req.kind, c);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(
+      `N: notice ${req.kind}${req.applicationId ? ` of ${req.applicationId}` : ''} cannot be rendered (${err instanceof Error ? err.name : 'error'})`,
+      POISON_NOTICE.UNRENDERABLE,
+    );
+  }
+}
+
+type Notify = ReturnType<typeof createNotify>;
+
+/**
+ * N: for activities that send many notices in one go (C3's early close, R6's survey, V2's
+ * deadline notices to operators): a notice that can never be sent must not stop the others
+ * nor fail the activity for good. It is reported to the operations mailbox instead, and
+ * that report is never reported again (no loop): if it cannot go either, a log line says so.
+ */
+export async function notifyOrReport(notify: Notify, req: NoticeRequest): Promise<{ sent: boolean; failed?: PoisonNoticeType }> {
+  try {
+    return await notify(req);
+  } catch (err) {
+    const failed = poisonNoticeType(err);
+    if (!failed) throw err;
+    if (req.kind !== 'NOTICE_FAILED') {
+      try {
+        await notify(noticeFailedReport(req, err as ApplicationFailure));
+        return { sent: false, failed };
+      } catch (reportErr) {
+        if (!poisonNoticeType(reportErr)) throw reportErr;
+      }
+    }
+    console.error(`N: notice ${req.kind}${req.applicationId ? ` of ${req.applicationId}` : ''} failed for good (${failed}) and the operators could not be told`);
+    return { sent: false, failed };
+  }
 }

@@ -43,7 +43,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
       summary: "Today's work (H4): everything waiting for an operator, ordered by its due date, each with its rule",
       access: ['OPERATOR'],
       success: { status: 200, description: "today's work", schema: R.todaysWorkResponse },
-      query: z.object({ callId: callIdParam.shape.id.optional() }),
+      query: z.strictObject({ callId: callIdParam.shape.id.optional() }),
       handler: async ({ query }) => {
         const today = deps.today();
         return { today, items: await todaysWork(sql, today, { callId: query.callId }) };
@@ -141,7 +141,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
       access: ['OPERATOR'],
       success: { status: 200, description: 'the export', media: R.EXPORT },
       params: batchParams,
-      query: z.object({ format }),
+      query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
         const batch = await loadBatch(params.id, params.batchId);
         const sheet = await selectionSheet(sql, batch.id);
@@ -158,7 +158,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
       access: ['OPERATOR'],
       success: { status: 200, description: 'the export', media: R.EXPORT },
       params: callIdParam,
-      query: z.object({ format }),
+      query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
         await loadCall(deps, params.id);
         const sheet = await utilisationSheet(sql, params.id);
@@ -175,7 +175,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
       access: ['OPERATOR'],
       success: { status: 200, description: 'the export', media: R.EXPORT },
       params: callIdParam,
-      query: z.object({ format }),
+      query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
         await loadCall(deps, params.id);
         const sheet = await outcomesSheet(sql, params.id);

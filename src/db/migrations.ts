@@ -7,6 +7,7 @@ import { CLOSEOUT_MIGRATION } from './migrations/closeout';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OUTBOX_MIGRATION } from './migrations/outbox';
 
 export interface Migration {
   id: string;
@@ -181,4 +182,5 @@ alter table audit_log add column key text unique;
 `,
   },
   CONSOLE_MIGRATION,
+  OUTBOX_MIGRATION,
 ];

@@ -30,8 +30,15 @@ import {
   type CallState,
 } from './messages';
 
-const { closeBatch, recordBatch, recordCallClose, notifyEarlyClose } = proxyActivities<Activities>({
+// closeBatch signals every member and notifyEarlyClose e-mails every applicant: minutes for thousands.
+const { closeBatch, notifyEarlyClose } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+// One row each. The timeout is also how long an attempt whose worker was killed holds up
+// the operator's Update (POST /calls/:id/batches, early close) before it is retried.
+const { recordBatch, recordCallClose } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 

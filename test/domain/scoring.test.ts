@@ -2,6 +2,7 @@ import {
   AcceleratorType, CRITERIA, evaluationViolations, isConflictOfInterest, meanScores, PASS_MARK, passes, rankAndAllocate,
   RankingCandidate, round2, Scores, scoreViolations, total,
 } from '../../src/domain';
+import { seededRandom } from '../support/random';
 
 const s = (policyAlignment: number, projectExcellence: number, resourceFeasibility: number, targetOutcomes: number): Scores =>
   ({ policyAlignment, projectExcellence, resourceFeasibility, targetOutcomes });
@@ -9,17 +10,7 @@ const s = (policyAlignment: number, projectExcellence: number, resourceFeasibili
 const cand = (id: string, scores: Scores, submittedAt: number, type: AcceleratorType = 'T4', units = 1): RankingCandidate =>
   ({ applicationId: id, scores, submittedAt, resource: { type, units } });
 
-/** mulberry32: a small seeded generator, so the random test is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom; // reproducible random batches
 
 describe('scoring and selection (V3–V7, I4, I6, K5)', () => {
   test('V3: criteria and maxima 30/30/20/20, total 100, with Korean names', () => {

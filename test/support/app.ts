@@ -42,7 +42,15 @@ export interface TestApp {
 
 let runtimeInstalled = false;
 
-export async function startTestApp(opts: { timeSkipping?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: {
+    timeSkipping?: boolean;
+    /** Another SMTP server than the shared inbox (the notice tests' test/support/smtp-fault.ts). */
+    smtp?: { host: string; port: number };
+    /** false: no in-process worker (a test that runs the worker as its own process). */
+    worker?: boolean;
+  } = {},
+): Promise<TestApp> {
   if (!runtimeInstalled) {
     // Worker chatter (state changes, polls) hides test failures; warnings and errors still show.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -56,8 +64,8 @@ export async function startTestApp(opts: { timeSkipping?: boolean } = {}): Promi
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: env ? env.address : services.temporalAddress,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
-    SMTP_HOST: services.smtpHost,
-    SMTP_PORT: String(services.smtpPort),
+    SMTP_HOST: opts.smtp?.host ?? services.smtpHost,
+    SMTP_PORT: String(opts.smtp?.port ?? services.smtpPort),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'aidc-test-')),
     OPERATIONS_EMAIL: `ops-${randomBytes(3).toString('hex')}@aidc.example`,
   });
@@ -111,7 +119,7 @@ export async function startTestApp(opts: { timeSkipping?: boolean } = {}): Promi
       await sql.end();
     },
   };
-  await app.startWorker();
+  if (opts.worker !== false) await app.startWorker();
   return app;
 }
 

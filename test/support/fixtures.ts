@@ -19,6 +19,7 @@ export function draftBody(overrides: {
   project?: Partial<ApplicationDraft['project']>;
   resource?: Partial<ApplicationDraft['resource']>;
   practitionerEmail?: string;
+  principalInvestigatorEmail?: string;
 } = {}) {
   return {
     organisation: {
@@ -30,7 +31,7 @@ export function draftBody(overrides: {
       digitalLeadersClub: false,
       ...overrides.organisation,
     },
-    principalInvestigator: { name: '김연구', email: 'pi@test-ai.example', phone: '010-1234-5678' },
+    principalInvestigator: { name: '김연구', email: overrides.principalInvestigatorEmail ?? 'pi@test-ai.example', phone: '010-1234-5678' },
     practitioner: { name: '이개발', email: overrides.practitionerEmail ?? 'dev@test-ai.example', phone: '010-9876-5432' },
     project: {
       title: `한국어 음성 인식 모델 학습 ${++counter}`,

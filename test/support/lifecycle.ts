@@ -37,8 +37,8 @@ export async function createCall(
 
 export const applicationView = async (app: TestApp, id: string) => (await app.api.get(`/applications/${id}`, app.operatorKey)).body;
 
-/** Draft → documents → submit → operator accepts the documents (A6, A4): DOCUMENTS_COMPLETE. */
-export async function submitAndAccept(app: TestApp, callId: string, overrides: Parameters<typeof draftBody>[0] = {}) {
+/** Draft → documents → submit (A6, A4): UNDER_REVIEW, the receipt notice on its way. */
+export async function submitApplication(app: TestApp, callId: string, overrides: Parameters<typeof draftBody>[0] = {}) {
   const email = overrides.practitionerEmail ?? uniqueEmail('dev');
   const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ ...overrides, practitionerEmail: email }));
   if (created.status !== 201) throw new Error(`draft: ${created.status} ${JSON.stringify(created.body)}`);
@@ -49,6 +49,12 @@ export async function submitAndAccept(app: TestApp, callId: string, overrides: P
   }
   const submitted = await app.api.post(`/applications/${id}/submit`, {}, token);
   if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  return { id, token, email, callId };
+}
+
+/** Draft → documents → submit → operator accepts the documents (A6, A4): DOCUMENTS_COMPLETE. */
+export async function submitAndAccept(app: TestApp, callId: string, overrides: Parameters<typeof draftBody>[0] = {}) {
+  const { id, token, email } = await submitApplication(app, callId, overrides);
   const reviewed = await app.api.post(`/applications/${id}/document-review`, { decision: 'COMPLETE' }, app.operatorKey);
   if (reviewed.status !== 200) throw new Error(`review: ${reviewed.status} ${JSON.stringify(reviewed.body)}`);
   await eventually(() => applicationView(app, id), (v) => v.status === 'DOCUMENTS_COMPLETE');

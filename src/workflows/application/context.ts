@@ -1,4 +1,4 @@
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities, NoticeRequest } from '../../activities';
 import {
@@ -10,12 +10,36 @@ import {
   type IsoDate,
 } from '../../domain';
 import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry } from '../messages';
+import { noticeFailedReport } from '../../notices/failed';
 import { NextDeadlineAttr, StatusAttr } from '../search-attributes';
 
+/**
+ * Each of these is one short transaction (milliseconds). The timeout is also how long an
+ * attempt whose worker was killed holds its workflow up before Temporal retries it, so
+ * it is kept short: a retry is harmless (every activity is idempotent).
+ */
 export const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
+
+/**
+ * N: notices retry on their own, quicker schedule: a send that failed (SMTP down, a 4xx)
+ * released its claim, so the next attempt goes at once, and backing off to at most 5 s
+ * means delivery resumes within seconds of SMTP coming back, however long the outage
+ * (an attempt is one refused connection: cheap). The attempt heartbeats, so one whose
+ * worker was killed is retried within 10 s and its successor takes over its claim
+ * (src/activities/outbox.ts); a send is bounded by the transport's timeouts (src/mail.ts),
+ * well within the minute. Permanent failures are not retried at all (see deliver below).
+ */
+const notices = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+});
+
+/** docs/PATCHING.md: a poison notice is recorded and reported instead of failing the workflow. */
+export const NOTICE_FAILED_PATCH = 'notice-failed-goes-on-2026-12';
 
 /** Workflow time: `Date.now()` is deterministic inside the workflow sandbox (replayed from history). */
 export const now = () => Date.now();
@@ -96,10 +120,10 @@ export function createContext(input: ApplicationInput): ApplicationContext {
       await ctx.record(event, detail, audit);
     },
     async notify(kind, data, discriminator) {
-      await activities.notify({ key: key(kind, discriminator), kind, applicationId: input.applicationId, data });
+      await deliver({ key: key(kind, discriminator), kind, applicationId: input.applicationId, data });
     },
     async notifyOperators(kind, data, discriminator) {
-      await activities.notify({
+      await deliver({
         key: key(`OPS_${kind}`, discriminator),
         kind,
         applicationId: input.applicationId,
@@ -109,7 +133,40 @@ export function createContext(input: ApplicationInput): ApplicationContext {
       });
     },
   };
+
+  /**
+   * N: every notice of the lifecycle goes through here. One that can never go out (the
+   * activity failed non-retryably with a NOTICE_* type: SMTP refused it for good, PostgreSQL
+   * cannot store it, its template cannot render) does not hold the lifecycle: it is recorded
+   * on the timeline (NOTICE_FAILED, with its kind and why) and reported to the operations
+   * mailbox, and the phase goes on. The report itself is never reported again: if it cannot
+   * go either, the timeline has both entries and that is the end of it (no loop).
+   */
+  async function deliver(req: NoticeRequest): Promise<void> {
+    try {
+      await notices.notify(req);
+    } catch (err) {
+      const failure = poisonNotice(err);
+      // Before the patch such a failure failed the workflow; no history holds one (notices
+      // retried for ever), so the patch only keeps that promise explicit.
+      if (!failure || !patched(NOTICE_FAILED_PATCH)) throw err;
+      await ctx.record('NOTICE_FAILED', {
+        kind: req.kind,
+        audience: req.audience ?? 'APPLICANT',
+        failure: failure.type ?? 'error',
+        reason: failure.message,
+      });
+      if (req.kind !== 'NOTICE_FAILED') await deliver(noticeFailedReport(req, failure));
+    }
+  }
   return ctx;
+}
+
+/** The failure of a notice that can never go out (see src/activities/outbox.ts POISON_NOTICE), or undefined. */
+function poisonNotice(err: unknown): ApplicationFailure | undefined {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  const cause = err.cause;
+  return cause.nonRetryable && cause.type?.startsWith('NOTICE_') ? cause : undefined;
 }
 
 /**
