@@ -133,6 +133,12 @@ describe('H1: the README tour, the examples and the API reference', () => {
     const operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, o]) => ({ op: `${m} ${p}`, o })));
     const withoutSuccessBody = operations.filter(({ o }) => !Object.entries(o.responses).some(([s, r]) => s.startsWith('2') && r.content));
     expect(withoutSuccessBody.map((x) => x.op)).toEqual([]);
+    // Request examples are valid requests: each parses with its route's body schema.
+    const withExamples = registry.filter((r) => r.example !== undefined);
+    expect(withExamples.length).toBeGreaterThanOrEqual(3);
+    for (const r of withExamples) expect([r.path, r.body!.safeParse(r.example).error?.issues ?? []]).toEqual([r.path, []]);
+    expect((doc.paths['/calls/{id}/applications']!.post as unknown as { requestBody: { content: Record<string, { example: unknown }> } })
+      .requestBody.content['application/json']!.example).toEqual(JSON.parse(readFileSync(join(ROOT, 'examples', 'draft.json'), 'utf8')));
     // Each declared 201 is what the handler answers (checked by the walk below), no "200 OK" for all.
     expect(operations.filter(({ o }) => '201' in o.responses).length).toBeGreaterThanOrEqual(8);
   });
@@ -191,9 +197,9 @@ describe('H1: the README tour, the examples and the API reference', () => {
       page.on('request', (r) => void (r.url().startsWith(app.url) || r.url().startsWith('data:') || foreign.push(r.url())));
       await page.goto(`${app.url}/docs#/applications/putApplicationsByIdDocumentsByType`);
       const op = page.locator('#operations-applications-putApplicationsByIdDocumentsByType');
-      await op.waitFor({ timeout: 20_000 });
+      await op.waitFor({ timeout: 60_000 }); // Swagger UI parses 50+ operations: slow on a loaded machine
       if (!(await op.locator('.parameters').count())) await op.locator('.opblock-summary').first().click();
-      await op.locator('.parameters').waitFor({ timeout: 10_000 });
+      await op.locator('.parameters').waitFor({ timeout: 30_000 });
       const text = await op.innerText();
       for (const word of ['filename', 'query', 'type', 'path', 'APPLICATION_PLAN', '201', 'missingDocuments', 'application/problem+json']) {
         expect([word, text.includes(word)]).toEqual([word, true]);
@@ -203,5 +209,5 @@ describe('H1: the README tour, the examples and the API reference', () => {
     } finally {
       await browser.close();
     }
-  }, 60_000);
+  }, 150_000);
 });

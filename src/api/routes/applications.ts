@@ -54,6 +54,7 @@ import {
   type CreateCall,
 } from '../schemas';
 import { loadCall } from './calls';
+import exampleDraft from '../../../examples/draft.json';
 
 interface ApplicationRow {
   id: string;
@@ -217,6 +218,7 @@ export function applicationRoutes(deps: ApiDeps) {
       success: { status: 201, description: 'the draft: its id and access token (shown once)', schema: R.draftCreatedResponse },
       params: callIdParam,
       body: applicationDraftSchema,
+      example: exampleDraft as ApplicationDraft, // examples/draft.json (H1)
       handler: async ({ params, body, res }) => {
         const call = await loadCall(deps, params.id);
         assertCallOpen(call);
@@ -437,6 +439,7 @@ export function applicationRoutes(deps: ApiDeps) {
       success: { status: 200, description: 'the decision and the new status', schema: R.documentReviewResponse },
       params: applicationIdParam,
       body: documentReviewSchema,
+      example: { decision: 'SUPPLEMENT', missingDocuments: ['DATA_DEFINITION'], dueDays: 7, note: '데이터 정의서에 항목별 설명을 보완해 주십시오.' },
       handler: async ({ params, body, actor }) => {
         const app = await load(params.id);
         if (!app.submitted_at) throw conflict('the application is a draft; it has not been submitted');

@@ -69,6 +69,14 @@ export function callRoutes(deps: ApiDeps) {
       access: ['OPERATOR'],
       success: { status: 201, description: 'the call', schema: R.callResponse },
       body: createCallSchema,
+      example: {
+        id: '2027-1',
+        title: '2027년 AI데이터센터 서비스 이용자 상시모집',
+        announcedOn: '2027-01-04',
+        supportEndsOn: '2027-12-31',
+        capacity: { T4: 10, H100: 4, BOW: 64, extraStorageTb: 100 },
+        cutoffs: ['2027-01-29', '2027-02-26'],
+      },
       handler: async ({ body, actor, res }) => {
         // R6: every call surveys its users once a year; without a day given, a month before the support end.
         const surveyOn = body.surveyOn ?? defaultSurveyDay(body.supportEndsOn);
