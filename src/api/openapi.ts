@@ -2,9 +2,21 @@ import { z } from 'zod';
 import { instant } from './responses';
 import type { AnyRoute } from './route';
 
-const problem = {
-  description: 'application/problem+json (H1)',
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+/** H1: the error answers, application/problem+json, each with what it means and an example. */
+const problem = (description: string, example: Record<string, unknown>) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, example: { type: 'about:blank', ...example } } },
+});
+const PROBLEMS = {
+  400: problem('Invalid request: each bad field is named (S5)', {
+    title: 'Invalid request', status: 400, detail: 'query.filename: Too small: expected string to have >=3 characters',
+    errors: [{ field: 'query.filename', message: 'Too small: expected string to have >=3 characters' }],
+  }),
+  401: problem('No valid API key or access token', { title: 'Unauthorized', status: 401, detail: 'a valid API key or access token is required' }),
+  403: problem('A valid credential that does not cover this resource (S2, S7)', { title: 'Forbidden', status: 403, detail: 'not your application' }),
+  404: problem('No such resource', { title: 'Not found', status: 404, detail: 'application ABCDEFGH23 does not exist' }),
+  409: problem('Invalid in the current state (a refused Update)', { title: 'Invalid in the current state', status: 409, detail: 'the application is UNDER_REVIEW' }),
+  422: problem('Refused by a rule of SPEC.md, named by its id', { title: 'Refused by rule A2', status: 422, rule: 'A2', detail: 'this organisation already submitted an application with the same project title in this call' }),
 };
 
 const jsonSchema = (s: z.ZodType, io: 'input' | 'output' = 'input') => {
@@ -85,11 +97,11 @@ export function openApiDocument(routes: AnyRoute[], serverUrl?: string) {
         : {}),
       responses: {
         ...successResponses(r),
-        400: problem,
-        ...(secured ? { 401: problem, 403: problem } : {}),
-        404: problem,
-        409: problem,
-        422: problem,
+        400: PROBLEMS[400],
+        ...(secured ? { 401: PROBLEMS[401], 403: PROBLEMS[403] } : {}),
+        404: PROBLEMS[404],
+        409: PROBLEMS[409],
+        422: PROBLEMS[422],
       },
     };
   }

@@ -42,7 +42,7 @@ export const draftCreatedResponse = z.object({
   id: z.string().describe('the application id'),
   accessToken: z.string().describe('apt_<applicationId>_<secret>: shown once (S1, S7)'),
 });
-const storedDocument = z.object({ type: z.string(), filename: z.string(), sizeBytes: z.number().int(), sha256: z.string() });
+const storedDocument = z.object({ type: z.string(), filename: z.string(), sizeBytes: z.number().int().min(0), sha256: z.string() });
 export const documentUploadedResponse = storedDocument.extend({ missingDocuments: z.array(z.string()).describe('A4: still to upload') });
 export const submittedResponse = z.object({ id: z.string(), status: z.string(), submittedAt: nullable(instant), repeated: z.boolean().describe('A6: a repeated submit changes nothing') });
 export const applicationResponse = z.object({
@@ -113,7 +113,7 @@ export const quarterlyDecisionResponse = open;
 export const reclaimResponse = z.object({ id: z.string() });
 
 // ---- close-out (R) ----
-export const evidenceUploadedResponse = z.object({ name: z.string(), sizeBytes: z.number().int(), sha256: z.string() });
+export const evidenceUploadedResponse = z.object({ name: z.string(), sizeBytes: z.number().int().min(0), sha256: z.string() });
 export const closeOutChangeResponse = z.object({ id: z.string(), closeOut: open });
 export const closeOutResponse = z.object({ id: z.string(), status: z.string(), closeOut: nullable(open), evidence: z.array(open) });
 export const closeOutListResponse = z.object({ today: day, items: z.array(open) });
