@@ -10,6 +10,7 @@ RUN npm ci
 COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY examples ./examples
 COPY worker.ts ./
 RUN npm run build && npm prune --omit=dev
 

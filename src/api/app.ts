@@ -6,7 +6,8 @@ import { applicantSessions } from './applicant-session';
 import { authenticator } from './auth';
 import type { ApiDeps } from './context';
 import { errorHandler, notFound } from './errors';
-import { docsPage, openApiDocument } from './openapi';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import { DOCS_ASSETS, DOCS_INIT, docsPage, openApiDocument } from './openapi';
 import { mount, registry } from './route';
 import { applicationRoutes } from './routes/applications';
 import { callRoutes } from './routes/calls';
@@ -41,7 +42,10 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
   mount(router, routes, authenticator(deps.sql, consoleSessionLookup(deps.sql, deps.config), applicantSessions(deps.sql, deps.config, deps.now)));
   const doc = openApiDocument([...registry], deps.config.PUBLIC_URL);
   router.get('/openapi.json', (_req, res) => void res.json(doc));
-  router.get('/docs', (_req, res) => void res.type('html').send(docsPage(doc)));
+  router.get('/docs', (_req, res) => void res.type('html').send(docsPage(doc.info.title)));
+  router.get('/docs/init.js', (_req, res) => void res.type('js').send(DOCS_INIT));
+  // H1: Swagger UI's files from node_modules (offline: no CDN on an intranet).
+  router.use(DOCS_ASSETS, express.static(getAbsoluteFSPath(), { index: false, maxAge: '1h' }));
   app.use(router);
   app.use(consoleRouter(deps)); // H4: the staff console under /console
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));

@@ -10,7 +10,22 @@ import { boundary } from './boundary';
  */
 export type Access = 'PUBLIC' | 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR' | 'APPLICANT';
 
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+/**
+ * H1: what a route answers when it succeeds: the status(es) and, for JSON, the zod schema of
+ * the body, which types the handler's return and is published in /openapi.json (a test
+ * validates real answers against it). Downloads and exports name their media types instead.
+ */
+export interface Success<R extends z.ZodType> {
+  status: 200 | 201 | 202 | 204 | ReadonlyArray<200 | 201 | 202>;
+  description: string;
+  schema?: R;
+  /** Non-JSON answers (downloads, exports): media type → description. */
+  media?: Record<string, string>;
+  /** Other statuses answered with the same body (e.g. /readyz: 503 naming what is down). */
+  alsoAnswers?: Record<number, string>;
+}
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType = z.ZodType> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string; // express syntax, e.g. /applications/:id
   summary: string;
@@ -21,27 +36,35 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** 'json' (default) or 'binary' for raw uploads. */
   bodyType?: 'json' | 'binary';
-  responses?: Record<number, { description: string; schema?: z.ZodType }>;
+  /** H1: a binary body's media types and what it holds, for /docs. */
+  bodyMedia?: { types: string[]; description: string };
+  /** H1: a request body example for /docs (checked against `body` by the H1 test). */
+  example?: z.input<B>;
+  success: Success<R>;
   middleware?: RequestHandler[];
   handler: (
     ctx: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; actor: Actor; req: Request; res: Response },
-  ) => Promise<unknown> | unknown;
+  ) => Promise<z.input<R> | undefined> | z.input<R> | undefined;
 }
 
-export const registry: Array<RouteSpec<z.ZodType, z.ZodType, z.ZodType>> = [];
+export type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType>;
+export const registry: AnyRoute[] = [];
 
 /** S5: strict everywhere: a route that declares no query or JSON body takes none (400 naming any field sent). */
 const empty = z.strictObject({});
 
-export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, B extends z.ZodType = typeof empty>(
-  spec: RouteSpec<P, Q, B>,
-): RouteSpec<P, Q, B> {
+export function defineRoute<
+  P extends z.ZodType = typeof empty,
+  Q extends z.ZodType = typeof empty,
+  B extends z.ZodType = typeof empty,
+  R extends z.ZodType = z.ZodUnknown,
+>(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
   return spec;
 }
 
 export function mount(
   router: Router,
-  routes: Array<RouteSpec<any, any, any>>,
+  routes: Array<RouteSpec<any, any, any, any>>,
   authenticate: (access: Access[]) => RequestHandler,
 ) {
   for (const r of routes) {

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -11,6 +12,7 @@ import { createTransport } from '../mail';
 import { createApp } from './app';
 import { createApiKey } from './auth';
 import { withTimeout } from './health';
+import { acceptRawUtf8Targets } from './raw-targets';
 import { systemToday, type ApiDeps } from './context';
 
 export interface RunningApi {
@@ -56,7 +58,9 @@ export async function startApi(opts: {
     now: opts.now ?? Date.now,
     mail: { transport: createTransport(config), from: config.MAIL_FROM },
   });
-  const server = app.listen(opts.port ?? config.PORT);
+  const server = createServer(app);
+  acceptRawUtf8Targets(server); // H1: `curl ...?filename=계획서.pdf` as curl sends it
+  server.listen(opts.port ?? config.PORT);
   await new Promise<void>((ok, fail) => server.once('listening', ok).once('error', fail));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,3 +1,4 @@
+import * as R from '../api/responses';
 import { z } from 'zod';
 import { batchProgress, batchRankingCandidates, missingList } from '../activities/evaluation';
 import { callRemainingCapacity } from '../activities/capacity';
@@ -20,7 +21,7 @@ const format = z.enum(['xlsx', 'csv']).default('xlsx').describe('xlsx (default) 
 const batchParams = callIdParam.extend({ batchId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'not a batch id (e.g. 2024-1-2024-03-31)') });
 const exportApplicationsQuery = listApplicationsQuery.omit({ page: true, pageSize: true }).extend({ format });
 
-export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
+export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, any>> {
   const { sql } = deps;
 
   async function loadBatch(callId: string, batchId: string) {
@@ -41,6 +42,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'operators',
       summary: "Today's work (H4): everything waiting for an operator, ordered by its due date, each with its rule",
       access: ['OPERATOR'],
+      success: { status: 200, description: "today's work", schema: R.todaysWorkResponse },
       query: z.strictObject({ callId: callIdParam.shape.id.optional() }),
       handler: async ({ query }) => {
         const today = deps.today();
@@ -54,6 +56,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: "Every evaluator's scores of an application and their mean (operators only, S2; V3)",
       access: ['OPERATOR'],
+      success: { status: 200, description: 'scores and mean', schema: R.evaluationsResponse },
       params: applicationIdParam,
       handler: async ({ params }) => {
         const rows = await sql<Array<{ evaluator_id: string; name: string; scores: Scores; created_at: Date; updated_at: Date }>>`
@@ -75,6 +78,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: 'What the selection would do now (V5–V7, K5): the ranking, the capacity line per type and who would wait; changes nothing',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the preview', schema: R.selectionPreviewResponse },
       params: batchParams,
       handler: async ({ params }) => {
         const batch = await loadBatch(params.id, params.batchId);
@@ -120,6 +124,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'exports',
       summary: 'The applications list with filters (call, status, pool, type) as XLSX or CSV (H4; no personal data, S3)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the export', media: R.EXPORT },
       query: exportApplicationsQuery,
       handler: async ({ query, actor, res }) => {
         const sheet = await applicationsSheet(sql, query, deps.today());
@@ -134,6 +139,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'exports',
       summary: "A batch's selection result (V5–V7) as XLSX or CSV (H4)",
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the export', media: R.EXPORT },
       params: batchParams,
       query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
@@ -150,6 +156,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'exports',
       summary: 'Utilisation per allocation per month of a call (O4, I1) as XLSX or CSV (H4)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the export', media: R.EXPORT },
       params: callIdParam,
       query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {
@@ -166,6 +173,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'exports',
       summary: 'The R4 outcomes of a call, per application and category, as XLSX or CSV (H4)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the export', media: R.EXPORT },
       params: callIdParam,
       query: z.strictObject({ format }),
       handler: async ({ params, query, actor, res }) => {

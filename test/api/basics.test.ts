@@ -46,7 +46,9 @@ test('H1: /openapi.json is generated from the zod schemas and /docs is readable'
   const docs = await app.api.get('/docs');
   expect(docs.status).toBe(200);
   expect(docs.contentType).toContain('text/html');
-  expect(docs.body).toContain('/calls/{id}/early-close');
+  // H1: Swagger UI over /openapi.json (test/api/readme-tour.test.ts checks its files load offline).
+  expect(docs.body).toContain('swagger-ui-bundle.js');
+  expect(Object.keys(doc.body.paths)).toContain('/calls/{id}/early-close');
 });
 
 test('S1/H1: creating a call needs an operator key (401 without, 401 with a wrong one) and changes nothing', async () => {

@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import { randomInt } from 'node:crypto';
 import express from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -58,6 +59,7 @@ import {
   type CreateCall,
 } from '../schemas';
 import { loadCall } from './calls';
+import exampleDraft from '../../../examples/draft.json';
 
 interface ApplicationRow {
   id: string;
@@ -157,7 +159,7 @@ export function applicationRoutes(deps: ApiDeps) {
   async function view(app: ApplicationRow, actor: Actor) {
     const state = await workflowState(app);
     const call = await loadCall(deps, app.call_id);
-    const documents = await sql`
+    const documents = await sql<Array<{ type: string; filename: string; sizeBytes: number; sha256: string; uploadedAt: Date }>>`
       select type, filename, size_bytes as "sizeBytes", sha256, uploaded_at as "uploadedAt"
       from documents where application_id = ${app.id} order by type`;
     const deadlines =
@@ -251,8 +253,10 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Create a draft application (A1). Answers the id and the access token, shown once (S1).',
       access: ['PUBLIC'],
+      success: { status: 201, description: 'the draft: its id and access token (shown once)', schema: R.draftCreatedResponse },
       params: callIdParam,
       body: applicationDraftSchema,
+      example: exampleDraft as ApplicationDraft, // examples/draft.json (H1)
       handler: async ({ params, body, req, res }) => {
         const call = await loadCall(deps, params.id);
         assertCallOpen(call);
@@ -288,6 +292,7 @@ export function applicationRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'patch',
       path: '/applications/:id',
+      success: { status: 200, description: 'the edited draft', schema: R.draftEditedResponse },
       tag: 'applications',
       summary:
         'A7: edit a draft until it is submitted. Each section given (organisation, principalInvestigator, practitioner, project, resource) replaces that section whole; the result is checked by the same rules as a new draft. A new practitioner address must be confirmed again (a link is sent).',
@@ -339,6 +344,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Upload one document (A4): raw file body, ?filename= with its extension; checked by content',
       access: ['APPLICANT'],
+      success: { status: 201, description: 'stored; what is still missing (A4)', schema: R.documentUploadedResponse },
       params: documentTypeParam,
       query: documentUploadQuery,
       bodyType: 'binary',
@@ -379,6 +385,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Download a document (S3: owner and operators)',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'the document', media: R.DOWNLOAD },
       params: documentTypeParam,
       handler: async ({ params, actor, res }) => {
         const app = await load(params.id);
@@ -396,6 +403,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Submit (A6): checks C3, E1–E5, A2, A4 and starts the application workflow; idempotent',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'submitted (or already: repeated)', schema: R.submittedResponse },
       params: applicationIdParam,
       handler: async ({ params, actor, req }) => {
         const app = await load(params.id);
@@ -460,6 +468,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'An application: status, every deadline known so far (T2), the timeline',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'the application', schema: R.applicationResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
@@ -474,6 +483,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'List applications (operators); personal data masked (S3)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'a page of applications', schema: R.applicationListResponse },
       query: listApplicationsQuery,
       handler: async ({ query }) => {
         const where = sql`where true
@@ -523,8 +533,10 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'operators',
       summary: 'Document review (A4, A5, E4): complete, supplement required, or ineligible',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the decision and the new status', schema: R.documentReviewResponse },
       params: applicationIdParam,
       body: documentReviewSchema,
+      example: { decision: 'SUPPLEMENT', missingDocuments: ['DATA_DEFINITION'], dueDays: 7, note: '데이터 정의서에 항목별 설명을 보완해 주십시오.' },
       handler: async ({ params, body, actor }) => {
         const app = await load(params.id);
         if (!app.submitted_at) throw conflict('the application is a draft; it has not been submitted');
@@ -554,6 +566,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Hand in the requested supplement (I5) after re-uploading the documents',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'handed in; the new status', schema: R.statusChangeResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
@@ -578,6 +591,7 @@ export function applicationRoutes(deps: ApiDeps) {
       tag: 'applications',
       summary: 'Withdraw the application',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'withdrawn', schema: R.statusChangeResponse },
       params: applicationIdParam,
       body: withdrawSchema,
       handler: async ({ params, body, actor }) => {

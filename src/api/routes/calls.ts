@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { callContacts, callWorkflowId, compareDates, cutoffProblem, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
 import { batchIdOf, callWorkflow } from '../../workflows/call';
@@ -73,7 +74,16 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'Create a call (C1, C4) and start its call workflow',
       access: ['OPERATOR'],
+      success: { status: 201, description: 'the call', schema: R.callResponse },
       body: createCallSchema,
+      example: {
+        id: '2027-1',
+        title: '2027년 AI데이터센터 서비스 이용자 상시모집',
+        announcedOn: '2027-01-04',
+        supportEndsOn: '2027-12-31',
+        capacity: { T4: 10, H100: 4, BOW: 64, extraStorageTb: 100 },
+        cutoffs: ['2027-01-29', '2027-02-26'],
+      },
       handler: async ({ body, actor, res }) => {
         // R6: every call surveys its users once a year; without a day given, a month before the support end.
         const surveyOn = body.surveyOn ?? defaultSurveyDay(body.supportEndsOn);
@@ -141,6 +151,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'List calls',
       access: ['PUBLIC'],
+      success: { status: 200, description: 'every call', schema: R.callListResponse },
       handler: async () => {
         const rows = await sql<CallRow[]>`select * from calls order by announced_on desc, id`;
         return { items: rows.map((r) => callView(r)) };
@@ -152,6 +163,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'A call with its batches and whether it is open (C1–C3)',
       access: ['PUBLIC'],
+      success: { status: 200, description: 'the call, with its batches and whether it is open', schema: R.callResponse },
       params: callIdParam,
       handler: async ({ params }) => {
         const row = await loadCall(deps, params.id);
@@ -165,6 +177,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: 'Add an evaluation batch cutoff (C2)',
       access: ['OPERATOR'],
+      success: { status: 201, description: 'the batch', schema: R.batchAddedResponse },
       params: callIdParam,
       body: addBatchSchema,
       handler: async ({ params, body, actor, res }) => {
@@ -186,6 +199,7 @@ export function callRoutes(deps: ApiDeps) {
       tag: 'calls',
       summary: `Close a rolling call early, with at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice (C3)`,
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the new close date', schema: R.earlyCloseResponse },
       params: callIdParam,
       body: earlyCloseSchema,
       handler: async ({ params, body, actor }) => {

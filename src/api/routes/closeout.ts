@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import express from 'express';
 import { z } from 'zod';
 import {
@@ -116,7 +117,7 @@ export const closeOutOverdue = (sql: Sql, today: IsoDate) => sql`(
   (c.data_sharing_status in ('DUE', 'RETURNED') and c.data_sharing_due < ${today}))`;
 
 /** Result report, data sharing, restriction lift (R1–R6, E5). */
-export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
+export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, any>> {
   const { sql, client, config } = deps;
   const store = documentStore(deps.documentDir);
   const handleOf = (a: AppRow) => client.workflow.getHandle(applicationWorkflowId(a.call_id, a.id));
@@ -153,6 +154,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'operators',
       summary: `Accept or return (with a reason) the ${what}; returned → the applicant is told and may hand it in again`,
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the close-out after the decision', schema: R.closeOutChangeResponse },
       params: applicationIdParam,
       body: closeOutDecisionSchema,
       handler: async ({ params, body, actor }) => {
@@ -176,6 +178,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'close-out',
       summary: 'Upload an evidence file of the result report (R1, A4 checks: type, content, size); raw file body',
       access: ['APPLICANT'],
+      success: { status: 201, description: 'stored', schema: R.evidenceUploadedResponse },
       params: evidenceParam,
       bodyType: 'binary',
       middleware: [express.raw({ type: () => true, limit: config.MAX_UPLOAD_BYTES })],
@@ -212,6 +215,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'close-out',
       summary: 'Download an evidence file (S3: owner and operators)',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'the evidence file', media: R.DOWNLOAD },
       params: evidenceParam,
       handler: async ({ params, actor, res }) => {
         const app = await load(params.id, actor);
@@ -228,6 +232,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'close-out',
       summary: 'Hand in the result report (R1, R4): outcomes by category with counts, and the uploaded evidence',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'the close-out after the hand-in', schema: R.closeOutChangeResponse },
       params: applicationIdParam,
       body: resultReportSchema,
       handler: async ({ params, body, actor }) => {
@@ -259,6 +264,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'close-out',
       summary: 'Hand in the data sharing (R2, R3): registration type with its conditions, sharing terms, portal reference',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'the close-out after the hand-in', schema: R.closeOutChangeResponse },
       params: applicationIdParam,
       body: dataSharingSchema,
       handler: async ({ params, body, actor }) => {
@@ -280,6 +286,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'close-out',
       summary: 'The close-out: both due dates (R1, R2), what was handed in and decided, R5, the evidence files',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'the close-out', schema: R.closeOutResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id, actor);
@@ -296,6 +303,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'operators',
       summary: 'Close-outs (operators): overdue=true lists every one past a due date with something outstanding (N)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'close-outs', schema: R.closeOutListResponse },
       query: closeOutsQuery,
       handler: async ({ query }) => {
         const today = deps.today();
@@ -321,6 +329,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'operators',
       summary: "An organisation's restrictions by this service (R5, Q3), active and lifted (E5)",
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the restrictions', schema: R.restrictionsResponse },
       params: brnParam,
       handler: async ({ params }) => {
         const brn = normaliseBusinessRegistrationNumber(params.brn)!;
@@ -338,6 +347,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
       tag: 'operators',
       summary: 'Lift the restriction of an organisation (E5), with a reason (S4: audited)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'what was lifted', schema: R.restrictionLiftedResponse },
       params: brnParam,
       body: liftSchema,
       handler: async ({ params, body, actor }) => {

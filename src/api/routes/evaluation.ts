@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import * as R from '../responses';
 import { z } from 'zod';
 import {
   ACCELERATOR_TYPES,
@@ -87,7 +88,7 @@ const memberDocumentParams = batchParams.extend({
 });
 
 /** Evaluators, scores, batches and selection (V2–V7, I4, S2, S4). */
-export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
+export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, any>> {
   const { sql, client } = deps;
   const store = documentStore(deps.documentDir);
 
@@ -137,6 +138,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: 'Assign evaluators (EVALUATOR API keys) to a batch (S2: they see only assigned batches)',
       access: ['OPERATOR'],
+      success: { status: 201, description: 'the evaluators of the batch', schema: R.evaluatorsAssignedResponse },
       params: batchParams,
       body: assignEvaluatorsSchema,
       handler: async ({ params, body, actor, res }) => {
@@ -182,6 +184,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: 'A batch: members (V4 order), score progress (I4), ranking after selection (V5–V7), SLA state (V2, N)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the batch', schema: R.batchResponse },
       params: batchParams,
       handler: async ({ params }) => {
         const batch = await loadBatch(params.id, params.batchId);
@@ -275,6 +278,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: "The batches assigned to the calling evaluator (S2), with the review deadline (V2)",
       access: ['EVALUATOR'],
+      success: { status: 200, description: 'assigned batches', schema: R.evaluatorBatchesResponse },
       handler: async ({ actor }) => {
         const rows = await sql<Array<{ id: string; call_id: string; cutoff: IsoDate; selected_at: Date | null }>>`
           select b.id, b.call_id, b.cutoff, b.selected_at from evaluator_assignments x join batches b on b.id = x.batch_id
@@ -291,6 +295,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: "An assigned evaluator's review queue: priority applicants first (V4), never their own organisation's (I4), only their own scores (S2)",
       access: ['EVALUATOR'],
+      success: { status: 200, description: 'the review queue', schema: R.reviewQueueResponse },
       params: batchParams,
       handler: async ({ params, actor }) => {
         const batch = await loadBatch(params.id, params.batchId);
@@ -347,6 +352,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: "An assigned evaluator reads a member's document (S3); never their own organisation's (I4); each read is audited (S4)",
       access: ['EVALUATOR'],
+      success: { status: 200, description: 'the document', media: R.DOWNLOAD },
       params: memberDocumentParams,
       handler: async ({ params, actor, res }) => {
         const batch = await loadBatch(params.id, params.batchId);
@@ -371,6 +377,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: "Submit or replace the calling evaluator's four criterion scores (V3); a replacement is audited (S4); refused after selection",
       access: ['EVALUATOR'],
+      success: { status: [201, 200], description: '201 the first scores, 200 a replacement', schema: R.scoresResponse },
       params: applicationIdParam,
       body: scoresSchema,
       handler: async ({ params, body, actor, res }) => {
@@ -410,6 +417,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: "The committee changes the requested resource before selection (V7), within the application's pool; audited",
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the committee change', schema: R.resourceChangeResponse },
       params: applicationIdParam,
       body: resourceChangeSchema,
       handler: async ({ params, body, actor }) => {
@@ -453,6 +461,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>>
       tag: 'evaluation',
       summary: 'Select the batch (V5–V7, K5): ranked from the database, results to every member; 409 until every application has its I4 minimum of evaluators',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the selection made', schema: R.selectionResponse },
       params: batchParams,
       handler: async ({ params, actor }) => {
         const batch = await loadBatch(params.id, params.batchId);

@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import express from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -129,7 +130,7 @@ async function upsertSamples(sql: Sql, rows: Array<{ application_id: string; day
 }
 
 /** Allocation, setup, utilisation, quarterly decisions, reclamation (O1–O5, Q1–Q3). */
-export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> {
+export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, any>> {
   const { sql, client } = deps;
   const handleOf = (a: { call_id: string; id: string }) => client.workflow.getHandle(applicationWorkflowId(a.call_id, a.id));
 
@@ -161,6 +162,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'operators',
       summary: 'Allocate the granted resource (O1, K3, K5); 409 unless selected (or waitlisted with capacity free, V7)',
       access: ['OPERATOR'],
+      success: { status: 201, description: 'the allocation', schema: R.allocationResponse },
       params: applicationIdParam,
       body: allocateSchema,
       handler: async ({ params, body, actor, res }) => {
@@ -218,6 +220,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'applications',
       summary: 'The applicant reports the environment set up: the setup grace ends early (O2)',
       access: ['APPLICANT'],
+      success: { status: 200, description: 'in operation', schema: R.setupDoneResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
@@ -233,6 +236,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'applications',
       summary: 'The allocation as it runs: setup, judged months, flags, quarterly reviews, reclaim (O1–O5, Q1–Q3, T2)',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'the allocation as it runs', schema: R.operationResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
@@ -256,6 +260,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'operators',
       summary: 'Daily utilisation samples (O4): one {day, meanPercent}, a list, or {samples}; idempotent per day (a repeat corrects)',
       access: ['OPERATOR', 'COLLECTOR'],
+      success: { status: 200, description: 'the days stored', schema: R.utilisationStoredResponse },
       params: applicationIdParam,
       body: utilisationBodySchema,
       handler: async ({ params, body, actor }) => {
@@ -287,6 +292,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'applications',
       summary: 'Samples of a month (default: the current one) and the judged months (O4)',
       access: ['APPLICANT', 'OPERATOR'],
+      success: { status: 200, description: 'samples and judged months', schema: R.utilisationResponse },
       params: applicationIdParam,
       query: utilisationQuery,
       handler: async ({ params, query, actor }) => {
@@ -311,8 +317,10 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'operators',
       summary: 'CSV upload of one month of samples for many allocations (O4): text/csv rows application_id,day,mean_percent; per-row report of refusals',
       access: ['OPERATOR', 'COLLECTOR'],
+      success: { status: 200, description: 'per-row report', schema: R.utilisationCsvResponse },
       query: utilisationCsvQuery,
       bodyType: 'binary',
+      bodyMedia: { types: ['text/csv', 'text/plain', 'application/octet-stream'], description: 'CSV text: rows application_id,day,mean_percent (an optional header line first)' },
       middleware: [express.text({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: '20mb' })],
       handler: async ({ query, actor, req }) => {
         if (typeof req.body !== 'string' || req.body.trim() === '') {
@@ -391,6 +399,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'operators',
       summary: 'Quarterly reviews with their recommendation and decision (Q1, I2)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'quarterly reviews', schema: R.quarterlyReviewsResponse },
       query: quarterlyReviewsQuery,
       handler: async ({ query }) => {
         const rows = await sql`
@@ -413,6 +422,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'operators',
       summary: 'Decide the open quarterly review (Q1): INCREASE / CONTINUE / DECREASE within capacity (K5), or RECLAIM (Q2/Q3)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'the decision', schema: R.quarterlyDecisionResponse },
       params: applicationIdParam,
       body: quarterlyDecisionSchema,
       handler: async ({ params, body, actor }) => {
@@ -454,6 +464,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any>> 
       tag: 'operators',
       summary: 'Reclaim now (Q2) with a reason; misuse (Q3) also restricts the organisation (E5)',
       access: ['OPERATOR'],
+      success: { status: 200, description: 'reclaimed', schema: R.reclaimResponse },
       params: applicationIdParam,
       body: reclaimSchema,
       handler: async ({ params, body, actor }) => {

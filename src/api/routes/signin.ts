@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import { maskEmail, normaliseEmail, practitionerConfirmed, SIGN_IN_LINK_MINUTES } from '../../domain';
@@ -111,7 +112,7 @@ export function signInRoutes(deps: ApiDeps) {
         'S6: ask for a sign-in link. Answers 202 whether or not the address is known (nothing leaks); the link goes to the address only when it is the practitioner or PI of an application. Rate-limited per address and client (429).',
       access: ['PUBLIC'],
       body: signInSchema,
-      responses: { 202: { description: 'accepted; a link is sent when the address opens an application' } },
+      success: { status: 202, description: 'accepted; a link is sent when the address opens an application', schema: R.linkRequestedResponse },
       handler: async ({ body, req, res }) => {
         const email = normaliseEmail(body.email);
         deps.emailLimit.take(req, email);
@@ -131,6 +132,7 @@ export function signInRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'get',
       path: '/sign-in',
+      success: { status: 200, description: 'the page that redeems the link', media: R.PAGE },
       tag: 'applicants',
       summary: 'S6: the page a sign-in or confirmation link opens: a button that redeems it (a GET never uses the link, so mail scanners cannot)',
       access: ['PUBLIC'],
@@ -154,6 +156,7 @@ export function signInRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'post',
       path: '/sign-in/redeem',
+      success: { status: 200, description: 'the session (JSON), or a page when the link page\'s form sent it', schema: R.applicantSessionResponse },
       tag: 'applicants',
       summary:
         "S6/A7: use a link (once, within 30 minutes): answers an applicant session (Bearer `sessionToken`, also set as an HttpOnly cookie) that opens every application where the address is practitioner or PI; a confirmation link also confirms that draft's practitioner address. JSON or the link page's form.",
@@ -186,6 +189,7 @@ export function signInRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'get',
       path: '/me/applications',
+      success: { status: 200, description: 'every application the session opens, with the address\'s role', schema: R.myApplicationsResponse },
       tag: 'applicants',
       summary: 'S6: every application the signed-in address is practitioner or PI of (with an access token: its one application)',
       access: ['APPLICANT'],
@@ -195,6 +199,7 @@ export function signInRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'post',
       path: '/sign-out',
+      success: { status: 204, description: 'signed out' },
       tag: 'applicants',
       summary: 'S6: end the applicant session (Bearer session token or cookie)',
       access: ['APPLICANT'],
@@ -212,7 +217,7 @@ export function signInRoutes(deps: ApiDeps) {
       summary: "A7: send a new confirmation link to the draft's practitioner address (rate-limited per address and client, S6)",
       access: ['APPLICANT'],
       params: applicationIdParam,
-      responses: { 202: { description: 'a link was sent' } },
+      success: { status: [200, 202], description: '202: a link was sent; 200: already confirmed', schema: R.confirmationResponse },
       handler: async ({ params, actor, req, res }) => {
         const [app] = await sql<ListedRow[]>`
           select id, call_id, status, title, organisation_name, submitted_at, content, practitioner_confirmed_email

@@ -1,3 +1,4 @@
+import * as R from '../responses';
 import { CATALOG } from '../../domain';
 import { createApiKey } from '../auth';
 import { audit, type ApiDeps } from '../context';
@@ -13,6 +14,7 @@ export function systemRoutes(deps: ApiDeps) {
       tag: 'system',
       summary: 'Liveness: the API process is up and serving (no I/O; restart it only when this fails)',
       access: ['PUBLIC'],
+      success: { status: 200, description: 'up', schema: R.livenessResponse },
       handler: () => ({ status: 'ok' }),
     }),
     ...(['/readyz', '/healthz'] as const).map((path) =>
@@ -24,6 +26,7 @@ export function systemRoutes(deps: ApiDeps) {
           ? 'Readiness: PostgreSQL and Temporal each answer within 2 s; 503 names the one that is down'
           : 'Alias of /readyz (kept for existing probes)',
         access: ['PUBLIC'],
+        success: { status: 200, description: 'ready', schema: R.livenessResponse, alsoAnswers: { 503: 'not ready: the body names the part that is down' } },
         handler: async ({ res }) => {
           const { ready, body } = await readiness(deps);
           res.status(ready ? 200 : 503);
@@ -37,6 +40,7 @@ export function systemRoutes(deps: ApiDeps) {
       tag: 'catalog',
       summary: 'Resource catalogue: pools, accelerator types, storage, environments, SaaS (K1–K4)',
       access: ['PUBLIC'],
+      success: { status: 200, description: 'the catalogue', schema: R.catalogResponse },
       handler: () => CATALOG,
     }),
     defineRoute({
@@ -45,6 +49,7 @@ export function systemRoutes(deps: ApiDeps) {
       tag: 'operators',
       summary: 'Create an operator, evaluator or collector API key; the key is shown once (S1)',
       access: ['OPERATOR'],
+      success: { status: 201, description: 'the key, shown once', schema: R.apiKeyCreatedResponse },
       body: createApiKeySchema,
       handler: async ({ body, actor, res }) => {
         // S4/S5: the key row and its audit row commit together: a key is never created that the
