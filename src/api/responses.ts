@@ -140,3 +140,4 @@ export const applicantSessionResponse = open.describe('S6: the session (Bearer a
 export const myApplicationsResponse = z.object({ items: z.array(open) }).loose();
 export const confirmationResponse = z.object({ confirmed: z.boolean(), sent: z.boolean() }).loose();
 export const draftEditedResponse = applicationResponse.loose();
+export const signedOutResponse = z.object({ signedOut: z.literal(true) });

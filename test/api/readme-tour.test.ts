@@ -8,6 +8,7 @@ import { registry, type AnyRoute } from '../../src/api/route';
 import { applicationDraftSchema } from '../../src/api/schemas';
 import { startTestApp, type TestApp } from '../support/app';
 import { testServices } from '../support/services';
+import { confirmPractitioner } from '../support/signin';
 import { launchChromium, screenshot } from '../support/browser';
 import { COMPANY_DOCUMENTS, draftBody, FILES } from '../support/fixtures';
 import { createCall, eventually } from '../support/lifecycle';
@@ -172,6 +173,7 @@ describe('H1: the README tour, the examples and the API reference', () => {
       await check('put', path, () => app.api.put(path, bytes, draft.accessToken));
     }
     await check('get', `/applications/${draft.id}`, () => app.api.get(`/applications/${draft.id}`, draft.accessToken));
+    await confirmPractitioner(app, draft.id); // A7
     await check('post', `/applications/${draft.id}/submit`, () => app.api.post(`/applications/${draft.id}/submit`, {}, draft.accessToken));
     await check('post', `/applications/${draft.id}/submit`, () => app.api.post(`/applications/${draft.id}/submit`, {}, draft.accessToken));
     await check('post', `/applications/${draft.id}/document-review`, () =>

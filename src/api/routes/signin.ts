@@ -199,7 +199,7 @@ export function signInRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'post',
       path: '/sign-out',
-      success: { status: 204, description: 'signed out' },
+      success: { status: 200, description: 'signed out (the session ends, its cookie is cleared)', schema: R.signedOutResponse },
       tag: 'applicants',
       summary: 'S6: end the applicant session (Bearer session token or cookie)',
       access: ['APPLICANT'],
@@ -207,6 +207,7 @@ export function signInRoutes(deps: ApiDeps) {
         const token = sessionOf(req);
         if (token?.startsWith(SESSION_PREFIX)) await endApplicantSession(sql, token);
         setSessionCookie(config, res, '', 0);
+        return { signedOut: true as const };
       },
     }),
 
