@@ -63,6 +63,15 @@ describe('deadlines (T2, V2, O2, C2, C3, I5)', () => {
     expect(intakeViolations({ announcedOn: '2024-02-13' }, '2030-01-01')).toEqual([]);
   });
 
+  test('C1: a call whose support end has passed is closed for intake, a rolling one too', () => {
+    const rolling = { announcedOn: '2024-02-13', supportEndsOn: '2024-12-31' };
+    expect(intakeViolations(rolling, '2024-12-31')).toEqual([]);
+    const after = intakeViolations(rolling, '2025-01-01');
+    expect(after.map((v) => v.rule)).toEqual(['C1']);
+    expect(after[0]?.message).toContain('2024-12-31');
+    expect(intakeViolations({ ...rolling, closesOn: '2024-09-30' }, '2025-01-01').map((v) => v.rule)).toEqual(['C1']);
+  });
+
   test('T1: overdue only after the due day; N: reminders 14 and 3 days before', () => {
     expect(isOverdue('2024-11-30', '2024-11-30')).toBe(false);
     expect(isOverdue('2024-11-30', '2024-12-01')).toBe(true);

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import {
   applicationDeadlines,
   applicationWorkflowId,
-  compareDates,
   contentMatchesExtension,
   detectContentKind,
   DOCUMENT_TYPES,
   eligibilityViolations,
+  intakeViolations,
   maskEmail,
   maskName,
   maskPhone,
@@ -96,11 +96,16 @@ export function applicationRoutes(deps: ApiDeps) {
   const handleOf = (a: Pick<ApplicationRow, 'call_id' | 'id'>) =>
     client.workflow.getHandle(applicationWorkflowId(a.call_id, a.id));
 
-  /** C3: after the close date no application is accepted, as a draft or a submission. */
-  function assertCallOpen(call: { id: string; closes_on: string | null }) {
-    if (call.closes_on && compareDates(deps.today(), call.closes_on) > 0) {
-      throw ruleRefused('C3', `the call ${call.id} closed on ${call.closes_on}; no application is accepted`);
-    }
+  /**
+   * C1/C3: no draft or submission before the announcement, after the close date or after
+   * the support end; the rule is the domain's (intakeViolations), the one GET /calls/:id shows.
+   */
+  function assertCallOpen(call: { announced_on: string; closes_on: string | null; support_ends_on: string }) {
+    const violations = intakeViolations(
+      { announcedOn: call.announced_on, closesOn: call.closes_on, supportEndsOn: call.support_ends_on },
+      deps.today(),
+    );
+    if (violations.length) throw RuleViolation.of(violations);
   }
 
   async function load(id: string): Promise<ApplicationRow> {

@@ -1,5 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { callWorkflowId, compareDates, cutoffProblem, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
+import {
+  callWorkflowId,
+  compareDates,
+  cutoffProblem,
+  defaultSurveyDay,
+  earlyCloseAllowed,
+  EARLY_CLOSE_NOTICE_DAYS,
+  intakeViolations,
+  type IsoDate,
+} from '../../domain';
 import { batchIdOf, callWorkflow } from '../../workflows/call';
 import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
@@ -21,7 +30,17 @@ interface CallRow {
   survey_on: string | null;
 }
 
-const callView = (r: CallRow, state?: CallState) => ({
+/**
+ * C1/C3: whether the call takes drafts and submissions today, and if not, why (the
+ * domain's rule, the same the application routes refuse with). Every call shows it, also
+ * one whose workflow has finished (a support end passed closes the intake).
+ */
+function intakeOf(r: CallRow, today: IsoDate) {
+  const [closed] = intakeViolations({ announcedOn: r.announced_on, closesOn: r.closes_on, supportEndsOn: r.support_ends_on }, today);
+  return { open: closed === undefined, closedReason: closed ? { rule: closed.rule, message: closed.message } : null };
+}
+
+const callView = (r: CallRow, today: IsoDate, state?: CallState) => ({
   id: r.id,
   title: r.title,
   announcedOn: r.announced_on,
@@ -30,7 +49,8 @@ const callView = (r: CallRow, state?: CallState) => ({
   capacity: r.capacity,
   settings: r.settings,
   surveyOn: r.survey_on,
-  ...(state ? { open: state.open, earlyClose: state.earlyClose ?? null, batches: state.batches } : {}),
+  ...intakeOf(r, today),
+  ...(state ? { earlyClose: state.earlyClose ?? null, batches: state.batches } : {}),
 });
 
 export async function loadCall(deps: ApiDeps, id: string): Promise<CallRow> {
@@ -120,7 +140,7 @@ export function callRoutes(deps: ApiDeps) {
             return inserted;
           });
           res.status(201);
-          return callView(row);
+          return callView(row, deps.today());
         } catch (err) {
           for (const h of started) await h.terminate('S4/S5: POST /calls failed; nothing of it is kept').catch(() => undefined);
           throw err;
@@ -135,7 +155,7 @@ export function callRoutes(deps: ApiDeps) {
       access: ['PUBLIC'],
       handler: async () => {
         const rows = await sql<CallRow[]>`select * from calls order by announced_on desc, id`;
-        return { items: rows.map((r) => callView(r)) };
+        return { items: rows.map((r) => callView(r, deps.today())) };
       },
     }),
     defineRoute({
@@ -148,7 +168,7 @@ export function callRoutes(deps: ApiDeps) {
       handler: async ({ params }) => {
         const row = await loadCall(deps, params.id);
         const state = await handle(params.id).query(callStatusQuery).catch(() => undefined);
-        return callView(row, state);
+        return callView(row, deps.today(), state);
       },
     }),
     defineRoute({
