@@ -65,6 +65,19 @@ export function nextQuarterCutoff(d: IsoDate): IsoDate {
 }
 
 /**
+ * V2/C2/H2: the batch cutoff an application waiting for one (under review, supplement,
+ * documents complete) can expect: the call's earliest open cutoff on or after today
+ * (V2), or the quarter's last day when that comes first (C2 makes it a cutoff while
+ * applications wait), within the support period; null when none is left.
+ */
+export function expectedBatchCutoff(openCutoff: IsoDate | null | undefined, today: IsoDate, supportEnd: IsoDate): IsoDate | null {
+  const candidates = [openCutoff, nextQuarterCutoff(today)].filter(
+    (c): c is IsoDate => !!c && compareDates(c, today) >= 0 && compareDates(c, supportEnd) <= 0,
+  );
+  return candidates.length ? minDate(candidates[0]!, ...candidates.slice(1)) : null;
+}
+
+/**
  * C2: the cutoff to add for the quarter of `day`: its last day when applications are
  * waiting and the quarter has no cutoff in it; null otherwise.
  */

@@ -172,6 +172,26 @@ export function applicationRoutes(deps: ApiDeps) {
     };
   }
 
+  /**
+   * H2: the summary and details the Temporal UI shows for an application's workflow: the
+   * call, the project title and the resource asked for. No names, e-mails or phones (S3),
+   * and not the organisation either (the list is visible to anyone with UI access).
+   */
+  function workflowSummaryOf(app: ApplicationRow) {
+    const resource = `${app.pool} ${app.accelerator_type} × ${app.units}${app.priority ? ' (priority)' : ''}`;
+    const title = app.title.length > 80 ? `${app.title.slice(0, 79)}…` : app.title;
+    return {
+      staticSummary: `${app.call_id} · ${title} · ${resource}`,
+      staticDetails: [
+        `- **Application** ${app.id} of call **${app.call_id}**`,
+        `- **Project** ${app.title}`,
+        `- **Resource asked for** ${resource}`,
+        '',
+        'Status, next deadline and last event: Current Details; the full state: Queries → status.',
+      ].join('\n'),
+    };
+  }
+
   /** S2: an applicant only reaches their own application (the token is checked per application). */
   function assertOwnerOrStaff(actor: Actor, app: ApplicationRow) {
     if (actor.kind === 'APPLICANT' && actor.applicationId !== app.id) throw forbidden('not your application');
@@ -193,6 +213,8 @@ export function applicationRoutes(deps: ApiDeps) {
         workflowId: applicationWorkflowId(app.call_id, app.id),
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         args: [input],
+        // H2: readable in the Temporal UI's list: call, project title, resource (no personal data, S3).
+        ...workflowSummaryOf(app),
         ...(deps.searchAttributes
           ? {
               typedSearchAttributes: [

@@ -53,6 +53,9 @@ const callView = (r: CallRow, today: IsoDate, state?: CallState) => ({
   ...(state ? { earlyClose: state.earlyClose ?? null, batches: state.batches } : {}),
 });
 
+/** H2: a summary is one line; long call titles are cut. */
+const oneLine = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
+
 export async function loadCall(deps: ApiDeps, id: string): Promise<CallRow> {
   const [row] = await deps.sql<CallRow[]>`select * from calls where id = ${id}`;
   if (!row) throw notFound(`call ${id}`);
@@ -122,6 +125,13 @@ export function callRoutes(deps: ApiDeps) {
             started.push(
               await startReplacingOrphan(callWorkflow, {
                 workflowId: callWorkflowId(body.id),
+                // H2: readable in the Temporal UI's list.
+                staticSummary: `call ${body.id} · ${oneLine(body.title)}`,
+                staticDetails: [
+                  `- **Call ${body.id}** ${body.title}`,
+                  `- **Announced** ${body.announcedOn} · **closes** ${body.closesOn ?? 'rolling (no close date yet)'} · **support ends** ${body.supportEndsOn}`,
+                  `- **Capacity** T4 ${body.capacity.T4} · H100 ${body.capacity.H100} · BOW ${body.capacity.BOW} cards`,
+                ].join('\n'),
                 taskQueue: config.TEMPORAL_TASK_QUEUE,
                 args: [{ callId: body.id, closesOn: body.closesOn, supportEndsOn: body.supportEndsOn, cutoffs, cutoffsAddedBy: addedBy, minEvaluators: body.settings.minEvaluators }],
                 ...searchAttributes,
@@ -130,6 +140,7 @@ export function callRoutes(deps: ApiDeps) {
             started.push(
               await startReplacingOrphan(surveyWorkflow, {
                 workflowId: surveyWorkflowId(body.id),
+                staticSummary: `survey of call ${body.id} · yearly on ${surveyOn} (R6) until ${body.supportEndsOn}`,
                 taskQueue: config.TEMPORAL_TASK_QUEUE,
                 args: [{ callId: body.id, surveyOn, supportEndsOn: body.supportEndsOn }],
                 ...searchAttributes,
