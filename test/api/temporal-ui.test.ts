@@ -175,7 +175,7 @@ describe('Temporal UI (H2)', () => {
       // The workflow's page: summary and details from the start, current details from the last transition.
       await page.goto(`${temporalUiUrl}/namespaces/${temporalNamespace}/workflows/${d.handle.workflowId}/${runId}/history`);
       try {
-        await page.getByText(/batch cutoff .* passes/).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+        await page.getByText(/record SUBMITTED/).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
       } finally {
         await page.screenshot({ path: join(out, 'temporal-ui-workflow.png') });
       }
