@@ -37,7 +37,8 @@ describe('test harness', () => {
   });
 
   test('SMTP: an e-mail sent with nodemailer arrives in the inbox, readable with listMail', async () => {
-    const inbox = await fetch(services.mailWebUrl);
+    // As a browser asks (MailDev answers its page at `/` only to a request that accepts HTML).
+    const inbox = await fetch(services.mailWebUrl, { headers: { accept: 'text/html' } });
     expect(inbox.status).toBe(200);
     expect(inbox.headers.get('content-type')).toContain('text/html');
 

@@ -34,14 +34,20 @@ export function createActivities(deps: ActivityDeps) {
       documentsAcceptedOn?: IsoDate;
       batchId?: string;
       audit?: AuditEntry;
-    }): Promise<void> {
-      await sql.begin(async (tx) => {
+    }): Promise<{ openCutoffs: IsoDate[] }> {
+      return sql.begin(async (tx) => {
         await tx`
           update applications set status = ${r.status}, deadlines = ${sql.json(r.deadlines as never)},
             documents_accepted_on = coalesce(${r.documentsAcceptedOn ?? null}::date, documents_accepted_on),
             batch_id = coalesce(${r.batchId ?? null}, batch_id), updated_at = now()
           where id = ${r.applicationId}`;
         if (r.audit) await writeAudit(tx as never, r.audit);
+        // H2/V2: the call's open cutoffs, so a waiting application's next deadline is its
+        // batch cutoff (the workflow picks the first on or after its today).
+        const open = await tx<Array<{ cutoff: IsoDate }>>`
+          select b.cutoff from batches b join applications a on a.call_id = b.call_id
+          where a.id = ${r.applicationId} and b.closed_at is null order by b.cutoff limit 12`;
+        return { openCutoffs: open.map((b) => b.cutoff) };
       });
     },
 

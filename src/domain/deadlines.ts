@@ -65,6 +65,19 @@ export function nextQuarterCutoff(d: IsoDate): IsoDate {
 }
 
 /**
+ * V2/C2/H2: the batch cutoff an application waiting for one (under review, supplement,
+ * documents complete) can expect: the call's earliest open cutoff on or after today
+ * (V2), or the quarter's last day when that comes first (C2 makes it a cutoff while
+ * applications wait), within the support period; null when none is left.
+ */
+export function expectedBatchCutoff(openCutoff: IsoDate | null | undefined, today: IsoDate, supportEnd: IsoDate): IsoDate | null {
+  const candidates = [openCutoff, nextQuarterCutoff(today)].filter(
+    (c): c is IsoDate => !!c && compareDates(c, today) >= 0 && compareDates(c, supportEnd) <= 0,
+  );
+  return candidates.length ? minDate(candidates[0]!, ...candidates.slice(1)) : null;
+}
+
+/**
  * C2: the cutoff to add for the quarter of `day`: its last day when applications are
  * waiting and the quarter has no cutoff in it; null otherwise.
  */
@@ -105,10 +118,21 @@ export function earlyCloseViolations(noticeOn: IsoDate, closeOn: IsoDate, curren
   return out;
 }
 
-/** C1/C3: the intake is open from the announcement through the close date (if any). */
-export function intakeViolations(call: { announcedOn: IsoDate; closesOn?: IsoDate | null }, today: IsoDate): Violation[] {
+/**
+ * C1/C3: the intake is open from the announcement through the close date (if any), and
+ * never after the support end: an application accepted then could never be evaluated,
+ * allocated or supported (its call workflow has finished), so a call whose support period
+ * is over is closed for intake even when it has no close date (a rolling call).
+ */
+export function intakeViolations(
+  call: { announcedOn: IsoDate; closesOn?: IsoDate | null; supportEndsOn?: IsoDate },
+  today: IsoDate,
+): Violation[] {
   if (compareDates(today, call.announcedOn) < 0) {
-    return [violation('C1', `the call opens on ${call.announcedOn}`)];
+    return [violation('C1', `the call opens on ${call.announcedOn}; no application is accepted before the announcement`)];
+  }
+  if (call.supportEndsOn && compareDates(today, call.supportEndsOn) > 0) {
+    return [violation('C1', `the call's support period ended on ${call.supportEndsOn}; no application is accepted`)];
   }
   if (call.closesOn && compareDates(today, call.closesOn) > 0) {
     return [violation('C3', `the call closed on ${call.closesOn}; no application is accepted after the close date`)];

@@ -5,8 +5,11 @@ import { importEsm } from './esm';
  * read them (MailDev 3, in-process). `npm start` and the tests use it unless SMTP_HOST
  * points at a real server.
  *
- * MailDev 3 serves its inbox page at `/index.html` (a bare `/` answers 404 unless the
- * request accepts text/html) and its REST API under `/api`.
+ * MailDev 3's page derives its API prefix from `document.baseURI` (the `<base href>` its
+ * server injects into the page it answers at `/`). The same file fetched as `/index.html`
+ * comes without that tag, so the page then asks `/index.html/api/...` (404, "Failed to
+ * load emails"). The inbox URL is therefore the bare `/`, which a browser (Accept:
+ * text/html) gets with `<base href="/">`; the REST API is under `/api`.
  */
 export interface MailInboxOptions {
   /** 0 = any free port (read the bound one from the result). */
@@ -21,7 +24,7 @@ export interface MailInboxOptions {
 export interface RunningMailInbox {
   smtpHost: string;
   smtpPort: number;
-  /** Opens the inbox in a browser. */
+  /** Opens the inbox in a browser: the bare `/` (see above), never `/index.html`. */
   webUrl: string;
   stop(): Promise<void>;
 }
@@ -61,7 +64,7 @@ export async function startMailInbox(opts: MailInboxOptions): Promise<RunningMai
   return {
     smtpHost: urlHost,
     smtpPort,
-    webUrl: `http://${urlHost}:${webPort}/index.html`,
+    webUrl: `http://${urlHost}:${webPort}/`,
     stop: () => (stopped ??= maildev.stop()),
   };
 }

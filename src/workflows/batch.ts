@@ -206,7 +206,8 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
     const wait = next.at - now();
     // A selection that begins wakes the loop; while it runs, deadlines are not escalated
     // (it either finishes, which ends the clock, or fails on I4 and the clock goes on).
-    if (wait > 0 && (await condition(() => state.selection.state !== 'NOT_STARTED', wait))) {
+    const summary = `batch ${input.batchId}: review/results deadline check ${kstDateOf(next.at)} (V2)`; // H2
+    if (wait > 0 && (await condition(() => state.selection.state !== 'NOT_STARTED', wait, { summary }))) {
       await condition(() => state.selection.state !== 'IN_PROGRESS');
       continue;
     }

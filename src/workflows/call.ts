@@ -4,6 +4,7 @@ import {
   continueAsNew,
   ParentClosePolicy,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
   workflowInfo,
@@ -126,7 +127,8 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     const wait = endOfDayKst(due.date) - now();
     // Re-plan only when a handler changed something; when the timer fires, the planned event
     // runs even though "today" has already moved past its day (e.g. a C2 quarter end).
-    if (wait > 0 && (await condition(() => changed !== seen, wait))) continue;
+    showDetails(due);
+    if (wait > 0 && (await condition(() => changed !== seen, wait, { summary: due.summary }))) continue;
     await due.run();
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
@@ -134,16 +136,31 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     }
   }
   await condition(allHandlersFinished);
+  setCurrentDetails(`**Call ${state.callId}** finished (support end ${state.supportEndsOn})`);
   return state;
 
+  /** H2: the call's current details: intake, batches, what it waits for next. */
+  function showDetails(next: CallEvent) {
+    const open = state.batches.filter((b) => !b.closed).map((b) => b.cutoff);
+    setCurrentDetails(
+      [
+        `- **Intake** ${state.open ? `open${state.closesOn ? ` until ${state.closesOn}` : ' (rolling)'}` : 'closed'}`,
+        `- **Open batch cutoffs** ${open.length ? open.join(', ') : 'none'} · closed batches ${state.batches.length - open.length}`,
+        `- **Applications waiting for a batch** ${waiting}`,
+        `- **Next** ${next.summary}`,
+      ].join('\n'),
+    );
+  }
+
   /** The earliest of: an open batch's cutoff, the close date, a C2 quarter end, the support end. */
-  function nextEvent(): { date: IsoDate; run: () => Promise<void> } | undefined {
-    const events: Array<{ date: IsoDate; run: () => Promise<void> }> = [];
+  function nextEvent(): CallEvent | undefined {
+    const events: CallEvent[] = [];
     const openBatch = state.batches.find((b) => !b.closed);
-    if (openBatch) events.push({ date: openBatch.cutoff, run: () => close(openBatch) });
+    if (openBatch) events.push({ date: openBatch.cutoff, summary: `batch cutoff ${openBatch.cutoff} (V2)`, run: () => close(openBatch) });
     if (state.open && state.closesOn) {
       events.push({
         date: state.closesOn,
+        summary: `close date ${state.closesOn} (C3)`,
         run: async () => {
           state.open = false;
         },
@@ -156,6 +173,7 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
       if (!hasCutoff) {
         events.push({
           date: quarterEnd,
+          summary: `quarter-end cutoff ${quarterEnd} (C2: applications waiting)`,
           run: async () => {
             const batch = { batchId: batchIdOf(state.callId, quarterEnd), cutoff: quarterEnd, closed: false, addedBy: 'C2' };
             state.batches.push(batch);
@@ -168,7 +186,7 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     if (events.length === 0) {
       // Nothing pending: wait for the support end (handlers may still add work), then finish.
       if (compareDates(today(), state.supportEndsOn) > 0) return undefined;
-      return { date: state.supportEndsOn, run: async () => undefined };
+      return { date: state.supportEndsOn, summary: `support end ${state.supportEndsOn}`, run: async () => undefined };
     }
     events.sort((a, b) => compareDates(a.date, b.date));
     return events[0];
@@ -185,10 +203,20 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     // selection; it outlives this one if the call continues as new.
     await startChild(batchWorkflow, {
       workflowId: batchWorkflowId(batch.batchId),
+      // H2: readable in the Temporal UI's list (metadata of the command, not replayed).
+      staticSummary: `batch ${batch.batchId} · call ${state.callId} · cutoff ${batch.cutoff} · ${members} applications`,
+      staticDetails: `Evaluation batch of call **${state.callId}**, cutoff ${batch.cutoff} (V2): committee review, then selection.`,
       args: [{ callId: state.callId, batchId: batch.batchId, cutoff: batch.cutoff, minEvaluators: input.minEvaluators }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   }
+}
+
+interface CallEvent {
+  date: IsoDate;
+  /** H2: the timer's summary in the Temporal UI. */
+  summary: string;
+  run: () => Promise<void>;
 }
 
 export function batchIdOf(callId: string, cutoff: IsoDate): string {

@@ -32,7 +32,7 @@ export async function surveyWorkflow(input: SurveyInput): Promise<{ sentOn: IsoD
     const on = nextSurveyDate(input.surveyOn, from, input.supportEndsOn);
     if (!on) return { sentOn };
     const at = startOfDayKst(on) + SEND_HOUR_KST * 3_600_000;
-    if (at > Date.now()) await sleep(at - Date.now());
+    if (at > Date.now()) await sleep(at - Date.now(), { summary: `R6: yearly survey ${on}` }); // H2: the timer says what it is
     await sendSurvey({ callId: input.callId, on });
     sentOn.push(on);
     from = addDays(on, 1);

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { addDays, callWorkflowId } from '../../src/domain';
+import { addDays, callWorkflowId, intakeViolations } from '../../src/domain';
+import { callMovedToYear } from '../../scripts/seed-call';
 import { startTestApp, type TestApp } from '../support/app';
 
 /** Issue 2's API basics against the dev server, a real PostgreSQL and a real SMTP inbox. */
@@ -114,6 +116,41 @@ test('C4: `npm run seed` loads the 2024-1 call of the seed into a running servic
   expect(call.body).toMatchObject({ announcedOn: '2024-02-13', supportEndsOn: '2024-12-31' });
   const again = await promisify(execFile)(process.execPath, [script], { env });
   expect(again.stdout).toContain('already loaded');
+  // C1: as published, its support ended on 2024-12-31: closed for intake, and it says why.
+  expect(call.body.open).toBe(intakeViolations(call.body, app.today()).length === 0);
+  if (!call.body.open) expect(call.body.closedReason.rule).toMatch(/^C[13]$/);
+});
+
+test('C1/C4: `npm run seed -- --this-year` loads the same call moved by whole years to this year', async () => {
+  const script = join(__dirname, '..', '..', 'scripts', 'seed.js');
+  const env = { ...process.env, API_URL: app.url, OPERATOR_API_KEY: app.operatorKey };
+  const { stdout } = await promisify(execFile)(process.execPath, [script, '--this-year'], { env });
+  const year = Number(app.today().slice(0, 4));
+  const seeded = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'seed', '2024-1.json'), 'utf8')) as Record<string, unknown>;
+  const moved = callMovedToYear(seeded, year);
+  expect(moved.id).toBe(`${year}-1`);
+  expect(stdout).toContain(`call ${year}-1`);
+  const call = await app.api.get(`/calls/${year}-1`);
+  expect(call.status).toBe(200);
+  expect(call.body).toMatchObject({
+    announcedOn: `${year}-02-13`,
+    supportEndsOn: `${year}-12-31`,
+    capacity: seeded.capacity,
+    surveyOn: seeded.surveyOn,
+  });
+  expect(call.body.title).toContain(`${year}년`);
+  // Open exactly when the rule says so (before 13 February the moved call is not announced yet).
+  const violations = intakeViolations({ announcedOn: `${year}-02-13`, supportEndsOn: `${year}-12-31` }, app.today());
+  expect(call.body.open).toBe(violations.length === 0);
+  expect(call.body.closedReason?.rule ?? null).toBe(violations[0]?.rule ?? null);
+});
+
+test('C1: moving a call by years shifts every date through the domain (29 Feb clamps), keeps MM-DD days', () => {
+  const moved = callMovedToYear(
+    { id: '2024-1', title: '2024년 공고 (2024)', announcedOn: '2024-02-29', supportEndsOn: '2024-12-31', cutoffs: ['2024-03-31'], surveyOn: '11-15', training: { onlineSessionOn: '2024-04-02' } },
+    2027,
+  );
+  expect(moved).toEqual({ id: '2027-1', title: '2027년 공고 (2027)', announcedOn: '2027-02-28', supportEndsOn: '2027-12-31', cutoffs: ['2027-03-31'], surveyOn: '11-15', training: { onlineSessionOn: '2027-04-02' } });
 });
 
 test('H1: an unknown route answers a problem+json 404', async () => {

@@ -416,4 +416,74 @@ describe('early close (C3)', () => {
     expect(res.body.rule).toBe('C3');
     expect(await countRows('applications')).toBe(before);
   });
+
+  /** A call made for one C1 test, its dates relative to the API's today. */
+  async function callFor(suffix: string, announcedOn: string, supportEndsOn: string) {
+    const id = `${callId}-${suffix}`;
+    const created = await app.api.post(
+      '/calls',
+      { id, title: `C1 ${suffix}`, announcedOn, supportEndsOn, capacity: { T4: 1, H100: 1, BOW: 1, extraStorageTb: 0 } },
+      app.operatorKey,
+    );
+    expect(created.status).toBe(201);
+    return id;
+  }
+
+  test('C1: a call whose support end has passed is closed for intake and says so; draft and submit are 422 C1', async () => {
+    const endedId = await callFor('ended', addDays(app.today(), -400), addDays(app.today(), -1));
+    const call = await app.api.get(`/calls/${endedId}`);
+    expect(call.status).toBe(200);
+    expect(call.body.open).toBe(false);
+    expect(call.body.closedReason.rule).toBe('C1');
+    expect(call.body.closedReason.message).toContain(addDays(app.today(), -1));
+    const listed = (await app.api.get('/calls')).body.items.find((c: { id: string }) => c.id === endedId);
+    expect(listed).toMatchObject({ open: false, closedReason: { rule: 'C1' } });
+
+    const before = await countRows('applications');
+    const refused = await app.api.post(`/calls/${endedId}/applications`, draftBody());
+    expect(refused.status).toBe(422);
+    expect(refused.body.rule).toBe('C1');
+    expect(refused.body.detail).toContain('support period ended');
+    expect(await countRows('applications')).toBe(before);
+
+    // A draft made while the call was open cannot be submitted once its support period is
+    // over: the call's support end is moved into the past (as time would), then submit.
+    const d = await draft();
+    await uploadAll(d.id, d.token);
+    await app.sql`update calls set support_ends_on = ${addDays(app.today(), -1)} where id = ${callId}`;
+    try {
+      const submit = await app.api.post(`/applications/${d.id}/submit`, {}, d.token);
+      expect(submit.status).toBe(422);
+      expect(submit.body.rule).toBe('C1');
+      expect(await status(d.id)).toBe('DRAFT');
+    } finally {
+      await app.sql`update calls set support_ends_on = ${addDays(app.today(), 300)} where id = ${callId}`;
+    }
+  });
+
+  test('C1: before the announcement no draft and no submission is accepted (422 C1), and the call says when it opens', async () => {
+    const laterId = await callFor('later', addDays(app.today(), 10), addDays(app.today(), 300));
+    const call = await app.api.get(`/calls/${laterId}`);
+    expect(call.body).toMatchObject({ open: false, closedReason: { rule: 'C1' } });
+    expect(call.body.closedReason.message).toContain(addDays(app.today(), 10));
+    const before = await countRows('applications');
+    const refused = await app.api.post(`/calls/${laterId}/applications`, draftBody());
+    expect(refused.status).toBe(422);
+    expect(refused.body.rule).toBe('C1');
+    expect(await countRows('applications')).toBe(before);
+
+    const d = await draft();
+    await uploadAll(d.id, d.token);
+    await app.sql`update calls set announced_on = ${addDays(app.today(), 1)} where id = ${callId}`;
+    try {
+      const submit = await app.api.post(`/applications/${d.id}/submit`, {}, d.token);
+      expect(submit.status).toBe(422);
+      expect(submit.body.rule).toBe('C1');
+      expect(await status(d.id)).toBe('DRAFT');
+    } finally {
+      await app.sql`update calls set announced_on = ${app.today()} where id = ${callId}`;
+    }
+    const open = await app.api.get(`/calls/${callId}`);
+    expect(open.body).toMatchObject({ open: true, closedReason: null });
+  });
 });

@@ -1,5 +1,5 @@
 import {
-  applicationDeadlines, batchDeadlines, batchFor, earlyCloseAllowed, earlyCloseViolations, effectiveSetupEnd, intakeViolations,
+  applicationDeadlines, batchDeadlines, expectedBatchCutoff, batchFor, earlyCloseAllowed, earlyCloseViolations, effectiveSetupEnd, intakeViolations,
   isOverdue, nextDeadline, nextQuarterCutoff, NOTIFICATION_DAYS, quarterCutoffToAdd, reminderDates, REVIEW_DAYS, SETUP_GRACE_DAYS,
   setupEndDate, SUPPLEMENT_DAYS, supplementDueDate,
 } from '../../src/domain';
@@ -61,6 +61,23 @@ describe('deadlines (T2, V2, O2, C2, C3, I5)', () => {
     expect(intakeViolations(call, '2024-10-01').map((v) => v.rule)).toEqual(['C3']);
     expect(intakeViolations(call, '2024-02-12').map((v) => v.rule)).toEqual(['C1']);
     expect(intakeViolations({ announcedOn: '2024-02-13' }, '2030-01-01')).toEqual([]);
+  });
+
+  test('C1: a call whose support end has passed is closed for intake, a rolling one too', () => {
+    const rolling = { announcedOn: '2024-02-13', supportEndsOn: '2024-12-31' };
+    expect(intakeViolations(rolling, '2024-12-31')).toEqual([]);
+    const after = intakeViolations(rolling, '2025-01-01');
+    expect(after.map((v) => v.rule)).toEqual(['C1']);
+    expect(after[0]?.message).toContain('2024-12-31');
+    expect(intakeViolations({ ...rolling, closesOn: '2024-09-30' }, '2025-01-01').map((v) => v.rule)).toEqual(['C1']);
+  });
+
+  test('H2/V2/C2: a waiting application expects the earliest open cutoff, or the quarter end when it comes first', () => {
+    expect(expectedBatchCutoff('2024-05-15', '2024-05-01', '2024-12-31')).toBe('2024-05-15');
+    expect(expectedBatchCutoff('2024-08-15', '2024-05-01', '2024-12-31')).toBe('2024-06-30');
+    expect(expectedBatchCutoff(null, '2024-05-01', '2024-12-31')).toBe('2024-06-30');
+    expect(expectedBatchCutoff('2024-04-30', '2024-05-01', '2024-12-31')).toBe('2024-06-30');
+    expect(expectedBatchCutoff(null, '2024-12-15', '2024-12-10')).toBeNull();
   });
 
   test('T1: overdue only after the due day; N: reminders 14 and 3 days before', () => {

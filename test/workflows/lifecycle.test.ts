@@ -158,5 +158,5 @@ test.each(cases)('T2/N/V/O/Q/R: $pool from draft to COMPLETED through the API: a
   expect(mails.find((m) => m.kind === 'BATCH_ASSIGNED')!.text).toContain(`${Y}-02-05`);
   expect(mails.find((m) => m.kind === 'ALLOCATED')!.text).toContain(`${Y}-06-15`);
   expect(Date.now() - started).toBeLessThan(60_000);
-  await saveHistory(app, workflowId, `application-lifecycle-${pool.toLowerCase()}`);
+  await saveHistory(app, workflowId, `application-lifecycle-${pool.toLowerCase()}-h2-readable-ui`);
 });

@@ -6,11 +6,11 @@ import { z } from 'zod';
 import {
   applicationDeadlines,
   applicationWorkflowId,
-  compareDates,
   contentMatchesExtension,
   detectContentKind,
   DOCUMENT_TYPES,
   eligibilityViolations,
+  intakeViolations,
   maskEmail,
   maskName,
   maskPhone,
@@ -120,11 +120,16 @@ export function applicationRoutes(deps: ApiDeps) {
   const handleOf = (a: Pick<ApplicationRow, 'call_id' | 'id'>) =>
     client.workflow.getHandle(applicationWorkflowId(a.call_id, a.id));
 
-  /** C3: after the close date no application is accepted, as a draft or a submission. */
-  function assertCallOpen(call: { id: string; closes_on: string | null }) {
-    if (call.closes_on && compareDates(deps.today(), call.closes_on) > 0) {
-      throw ruleRefused('C3', `the call ${call.id} closed on ${call.closes_on}; no application is accepted`);
-    }
+  /**
+   * C1/C3: no draft or submission before the announcement, after the close date or after
+   * the support end; the rule is the domain's (intakeViolations), the one GET /calls/:id shows.
+   */
+  function assertCallOpen(call: { announced_on: string; closes_on: string | null; support_ends_on: string }) {
+    const violations = intakeViolations(
+      { announcedOn: call.announced_on, closesOn: call.closes_on, supportEndsOn: call.support_ends_on },
+      deps.today(),
+    );
+    if (violations.length) throw RuleViolation.of(violations);
   }
 
   async function load(id: string): Promise<ApplicationRow> {
@@ -207,6 +212,26 @@ export function applicationRoutes(deps: ApiDeps) {
     }
   }
 
+  /**
+   * H2: the summary and details the Temporal UI shows for an application's workflow: the
+   * call, the project title and the resource asked for. No names, e-mails or phones (S3),
+   * and not the organisation either (the list is visible to anyone with UI access).
+   */
+  function workflowSummaryOf(app: ApplicationRow) {
+    const resource = `${app.pool} ${app.accelerator_type} × ${app.units}${app.priority ? ' (priority)' : ''}`;
+    const title = app.title.length > 80 ? `${app.title.slice(0, 79)}…` : app.title;
+    return {
+      staticSummary: `${app.call_id} · ${title} · ${resource}`,
+      staticDetails: [
+        `- **Application** ${app.id} of call **${app.call_id}**`,
+        `- **Project** ${app.title}`,
+        `- **Resource asked for** ${resource}`,
+        '',
+        'Status, next deadline and last event: Current Details; the full state: Queries → status.',
+      ].join('\n'),
+    };
+  }
+
   /** S2: an applicant only reaches their own application (the token is checked per application). */
   function assertOwnerOrStaff(actor: Actor, app: ApplicationRow) {
     if (actor.kind === 'APPLICANT' && actor.applicationId !== app.id) throw forbidden('not your application');
@@ -228,6 +253,8 @@ export function applicationRoutes(deps: ApiDeps) {
         workflowId: applicationWorkflowId(app.call_id, app.id),
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         args: [input],
+        // H2: readable in the Temporal UI's list: call, project title, resource (no personal data, S3).
+        ...workflowSummaryOf(app),
         ...(deps.searchAttributes
           ? {
               typedSearchAttributes: [

@@ -1,6 +1,16 @@
 import * as R from '../responses';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { callContacts, callWorkflowId, compareDates, cutoffProblem, defaultSurveyDay, earlyCloseAllowed, EARLY_CLOSE_NOTICE_DAYS } from '../../domain';
+import {
+  callContacts,
+  callWorkflowId,
+  compareDates,
+  cutoffProblem,
+  defaultSurveyDay,
+  earlyCloseAllowed,
+  EARLY_CLOSE_NOTICE_DAYS,
+  intakeViolations,
+  type IsoDate,
+} from '../../domain';
 import { batchIdOf, callWorkflow } from '../../workflows/call';
 import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
@@ -25,7 +35,17 @@ interface CallRow {
   survey_url: string | null;
 }
 
-const callView = (r: CallRow, state?: CallState) => ({
+/**
+ * C1/C3: whether the call takes drafts and submissions today, and if not, why (the
+ * domain's rule, the same the application routes refuse with). Every call shows it, also
+ * one whose workflow has finished (a support end passed closes the intake).
+ */
+function intakeOf(r: CallRow, today: IsoDate) {
+  const [closed] = intakeViolations({ announcedOn: r.announced_on, closesOn: r.closes_on, supportEndsOn: r.support_ends_on }, today);
+  return { open: closed === undefined, closedReason: closed ? { rule: closed.rule, message: closed.message } : null };
+}
+
+const callView = (r: CallRow, today: IsoDate, state?: CallState) => ({
   id: r.id,
   title: r.title,
   announcedOn: r.announced_on,
@@ -38,8 +58,12 @@ const callView = (r: CallRow, state?: CallState) => ({
   contacts: callContacts(r.contacts as never),
   training: r.training ?? null,
   surveyUrl: r.survey_url ?? null,
-  ...(state ? { open: state.open, earlyClose: state.earlyClose ?? null, batches: state.batches } : {}),
+  ...intakeOf(r, today),
+  ...(state ? { earlyClose: state.earlyClose ?? null, batches: state.batches } : {}),
 });
+
+/** H2: a summary is one line; long call titles are cut. */
+const oneLine = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
 
 export async function loadCall(deps: ApiDeps, id: string): Promise<CallRow> {
   const [row] = await deps.sql<CallRow[]>`select * from calls where id = ${id}`;
@@ -120,6 +144,13 @@ export function callRoutes(deps: ApiDeps) {
             started.push(
               await startReplacingOrphan(callWorkflow, {
                 workflowId: callWorkflowId(body.id),
+                // H2: readable in the Temporal UI's list.
+                staticSummary: `call ${body.id} · ${oneLine(body.title)}`,
+                staticDetails: [
+                  `- **Call ${body.id}** ${body.title}`,
+                  `- **Announced** ${body.announcedOn} · **closes** ${body.closesOn ?? 'rolling (no close date yet)'} · **support ends** ${body.supportEndsOn}`,
+                  `- **Capacity** T4 ${body.capacity.T4} · H100 ${body.capacity.H100} · BOW ${body.capacity.BOW} cards`,
+                ].join('\n'),
                 taskQueue: config.TEMPORAL_TASK_QUEUE,
                 args: [{ callId: body.id, closesOn: body.closesOn, supportEndsOn: body.supportEndsOn, cutoffs, cutoffsAddedBy: addedBy, minEvaluators: body.settings.minEvaluators }],
                 ...searchAttributes,
@@ -128,6 +159,7 @@ export function callRoutes(deps: ApiDeps) {
             started.push(
               await startReplacingOrphan(surveyWorkflow, {
                 workflowId: surveyWorkflowId(body.id),
+                staticSummary: `survey of call ${body.id} · yearly on ${surveyOn} (R6) until ${body.supportEndsOn}`,
                 taskQueue: config.TEMPORAL_TASK_QUEUE,
                 args: [{ callId: body.id, surveyOn, supportEndsOn: body.supportEndsOn }],
                 ...searchAttributes,
@@ -138,7 +170,7 @@ export function callRoutes(deps: ApiDeps) {
             return inserted;
           });
           res.status(201);
-          return callView(row);
+          return callView(row, deps.today());
         } catch (err) {
           for (const h of started) await h.terminate('S4/S5: POST /calls failed; nothing of it is kept').catch(() => undefined);
           throw err;
@@ -154,7 +186,7 @@ export function callRoutes(deps: ApiDeps) {
       success: { status: 200, description: 'every call', schema: R.callListResponse },
       handler: async () => {
         const rows = await sql<CallRow[]>`select * from calls order by announced_on desc, id`;
-        return { items: rows.map((r) => callView(r)) };
+        return { items: rows.map((r) => callView(r, deps.today())) };
       },
     }),
     defineRoute({
@@ -168,7 +200,7 @@ export function callRoutes(deps: ApiDeps) {
       handler: async ({ params }) => {
         const row = await loadCall(deps, params.id);
         const state = await handle(params.id).query(callStatusQuery).catch(() => undefined);
-        return callView(row, state);
+        return callView(row, deps.today(), state);
       },
     }),
     defineRoute({

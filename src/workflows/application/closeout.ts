@@ -45,6 +45,8 @@ interface Event {
   /** Ties at the same instant: R5 before the overdue notice it explains. */
   order: number;
   run: () => Promise<void>;
+  /** H2: what the timer waiting for it is, as the Temporal UI shows it. */
+  summary?: string;
 }
 
 /**
@@ -231,7 +233,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
   function nextEvent(): Event | undefined {
     if (r5 && !r5.restricted) {
       // R5 takes effect once a reclaim it asked for has ended support (the operation phase ends it).
-      return !r5.reclaimed || ended ? { at: now(), order: 0, run: restrict } : undefined;
+      return !r5.reclaimed || ended ? { at: now(), order: 0, run: restrict, summary: 'R5: restrict the organisation' } : undefined;
     }
     const t = now();
     const events: Event[] = [];
@@ -245,15 +247,30 @@ export function closeOutPhase(ctx: ApplicationContext) {
           const key = `REMIND:${due}:${days}`;
           // A reminder whose day has passed (e.g. a late allocation) is not sent late.
           if (!done.has(key) && t <= endOfDayKst(day)) {
-            events.push({ at: startOfDayKst(day) + AFTER_MIDNIGHT_CHECKS_MS, order: 2, run: () => remind(due, days, key) });
+            events.push({
+              at: startOfDayKst(day) + AFTER_MIDNIGHT_CHECKS_MS,
+              order: 2,
+              run: () => remind(due, days, key),
+              summary: `close-out reminder ${day} (${days} days before ${due})`,
+            });
           }
         }
         const week = (overdueWeek.get(due) ?? -1) + 1;
-        events.push({ at: startOfDayKst(addDays(due, 1 + OVERDUE_REPEAT_DAYS * week)) + AFTER_MIDNIGHT_CHECKS_MS, order: 1, run: () => overdue(due) });
+        events.push({
+          at: startOfDayKst(addDays(due, 1 + OVERDUE_REPEAT_DAYS * week)) + AFTER_MIDNIGHT_CHECKS_MS,
+          order: 1,
+          run: () => overdue(due),
+          summary: `close-out overdue notice (due ${due}, week ${week + 1})`,
+        });
       }
       // R5 looks at the report at the end of its due date, even when it is waiting for review then.
       if (names.includes('REPORT') && view.report.status !== 'ACCEPTED' && !done.has(`R5:${due}`)) {
-        events.push({ at: startOfDayKst(addDays(due, 1)) + AFTER_MIDNIGHT_CHECKS_MS, order: 0, run: () => missedReport(due) });
+        events.push({
+          at: startOfDayKst(addDays(due, 1)) + AFTER_MIDNIGHT_CHECKS_MS,
+          order: 0,
+          run: () => missedReport(due),
+          summary: `R5: result report check (due ${due})`,
+        });
       }
     }
     events.sort((a, b) => a.at - b.at || a.order - b.order);
@@ -328,7 +345,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
         continue;
       }
       const wait = next.at - now();
-      if (wait > 0 && (await condition(woke, wait))) continue;
+      if (wait > 0 && (await condition(woke, wait, { summary: next.summary ?? 'close-out: next due date' }))) continue;
       await exclusive(async () => {
         if (!completing) await next.run();
       });

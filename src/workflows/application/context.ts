@@ -1,17 +1,48 @@
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { SearchAttributePair } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, NoticeRequest } from '../../activities';
 import {
   applicationDeadlines,
+  compareDates,
   endOfDayKst,
+  expectedBatchCutoff,
   kstDateOf,
   nextDeadline,
+  poolOf,
   type ApplicationFacts,
   type IsoDate,
 } from '../../domain';
 import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry } from '../messages';
 import { noticeFailedReport } from '../../notices/failed';
-import { NextDeadlineAttr, StatusAttr } from '../search-attributes';
+import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../search-attributes';
+
+/**
+ * H2 (docs/PATCHING.md): the readable Temporal UI. Under this patch `record` stores the row
+ * first and then upserts status, pool, type and the next deadline (a waiting application's
+ * next deadline is its expected batch cutoff, read with the row); the end of the workflow
+ * removes it. (A background timer that re-shows the next deadline when the shown one passes
+ * unattended made the time-skipping test server's env.sleep hang; left out for now.)
+ * Histories recorded before it replay the old order (upsert, then the row).
+ */
+export const READABLE_UI_PATCH = 'h2-readable-temporal-ui-2026-12';
+
+/** Statuses that wait for a batch (V2): their next deadline includes the expected cutoff. */
+const WAITING_FOR_BATCH: readonly ApplicationStatus[] = ['UNDER_REVIEW', 'SUPPLEMENT_REQUESTED', 'DOCUMENTS_COMPLETE'];
+
+/** H2: the deadline names as the Temporal UI shows them (a summary, not a field name). */
+const DEADLINE_LABELS: Record<string, string> = {
+  batchCutoff: 'batch cutoff',
+  supplementDue: 'supplement due',
+  reviewDue: 'committee review due',
+  notificationDue: 'results due',
+  setupEnd: 'setup ends',
+  nextUtilisationCheck: 'monthly utilisation check',
+  nextQuarterlyReview: 'quarterly review',
+  supportEnd: 'support ends',
+  reportDue: 'result report due',
+  dataSharingDue: 'data sharing due',
+};
+export const deadlineLabel = (name: string) => DEADLINE_LABELS[name] ?? name;
 
 /**
  * Each of these is one short transaction (milliseconds). The timeout is also how long an
@@ -75,6 +106,11 @@ export interface ApplicationContext {
   notify(kind: NoticeRequest['kind'], data?: Record<string, unknown>, discriminator?: string): Promise<void>;
   /** N: a notice to the operators about this application. */
   notifyOperators(kind: NoticeRequest['kind'], data?: Record<string, unknown>, discriminator?: string): Promise<void>;
+  /**
+   * H2: the workflow ends: the final status stays, the next deadline is removed from the
+   * search attributes (a closed workflow has none) and the details say how it ended.
+   */
+  finish(): void;
 }
 
 export function createContext(input: ApplicationInput): ApplicationContext {
@@ -91,6 +127,9 @@ export function createContext(input: ApplicationInput): ApplicationContext {
     deadlines: deadlines(),
     timeline: [],
   };
+  let openCutoffs: IsoDate[] = [];
+  let shown: { name: string; date: IsoDate } | undefined;
+  let ended = false;
   const key = (kind: string, discriminator?: string) =>
     `${input.applicationId}:${kind}${discriminator ? `:${discriminator}` : ''}`;
 
@@ -104,8 +143,7 @@ export function createContext(input: ApplicationInput): ApplicationContext {
       state.deadlines = deadlines();
       const next = nextDeadline(state.deadlines, today());
       state.nextDeadline = next ?? undefined;
-      upsertSearchAttributesIfRegistered(state.status, next?.date);
-      await activities.recordApplication({
+      const row = {
         applicationId: input.applicationId,
         status: state.status,
         deadlines: state.deadlines,
@@ -113,14 +151,30 @@ export function createContext(input: ApplicationInput): ApplicationContext {
         batchId: state.batch?.batchId,
         // Only an argument of the same activity: no new command, old histories replay as before.
         ...(audit ? { audit } : {}),
-      });
+      };
+      if (!patched(READABLE_UI_PATCH)) {
+        upsertSearchAttributesIfRegistered(state.status, next?.date);
+        await activities.recordApplication(row);
+        showDetails(event);
+        return;
+      }
+      const stored = await activities.recordApplication.executeWithOptions(
+        { summary: `record ${event} (${state.status})` },
+        [row],
+      );
+      // Histories from before the row answered cutoffs have none (undefined).
+      openCutoffs = stored?.openCutoffs ?? openCutoffs;
+      showCurrent(event);
     },
     async transition(status, event, detail, audit) {
       state.status = status;
       await ctx.record(event, detail, audit);
     },
     async notify(kind, data, discriminator) {
-      await deliver({ key: key(kind, discriminator), kind, applicationId: input.applicationId, data });
+      await deliver(
+        { key: key(kind, discriminator), kind, applicationId: input.applicationId, data },
+        `notice ${kind}${discriminator ? ` ${discriminator}` : ''} to the applicant`,
+      );
     },
     async notifyOperators(kind, data, discriminator) {
       await deliver({
@@ -130,7 +184,17 @@ export function createContext(input: ApplicationInput): ApplicationContext {
         callId: input.callId,
         audience: 'OPERATORS',
         data,
-      });
+      }, `notice ${kind}${discriminator ? ` ${discriminator}` : ''} to the operators`);
+    },
+    finish() {
+      ended = true;
+      if (!patched(READABLE_UI_PATCH)) return;
+      state.nextDeadline = undefined;
+      if (searchAttributesRegistered()) {
+        const removal: SearchAttributeUpdatePair[] = [{ key: StatusAttr, value: state.status }, { key: NextDeadlineAttr, value: null }];
+        upsertSearchAttributes(removal);
+      }
+      showDetails('ended');
     },
   };
 
@@ -142,9 +206,10 @@ export function createContext(input: ApplicationInput): ApplicationContext {
    * mailbox, and the phase goes on. The report itself is never reported again: if it cannot
    * go either, the timeline has both entries and that is the end of it (no loop).
    */
-  async function deliver(req: NoticeRequest): Promise<void> {
+  async function deliver(req: NoticeRequest, summary?: string): Promise<void> {
     try {
-      await notices.notify(req);
+      // H2: the activity's summary names the notice in the Temporal UI (metadata: replay ignores it).
+      await (summary ? notices.notify.executeWithOptions({ summary }, [req]) : notices.notify(req));
     } catch (err) {
       const failure = poisonNotice(err);
       // Before the patch such a failure failed the workflow; no history holds one (notices
@@ -159,6 +224,50 @@ export function createContext(input: ApplicationInput): ApplicationContext {
       if (req.kind !== 'NOTICE_FAILED') await deliver(noticeFailedReport(req, failure));
     }
   }
+
+  /**
+   * H2: what the Temporal UI shows now: the next deadline (never one in the past; a waiting
+   * application's expected batch cutoff counts), in the search attributes and the details.
+   */
+  function currentNextDeadline(): { name: string; date: IsoDate } | undefined {
+    const next = nextDeadline(state.deadlines, today());
+    const cutoff = WAITING_FOR_BATCH.includes(state.status)
+      ? expectedBatchCutoff(openCutoffs.find((c) => compareDates(c, today()) >= 0), today(), input.supportEndsOn)
+      : null;
+    if (cutoff && (!next || compareDates(cutoff, next.date) < 0)) return { name: 'batchCutoff', date: cutoff };
+    return next ?? undefined;
+  }
+
+  function showCurrent(event: string) {
+    shown = currentNextDeadline();
+    state.nextDeadline = shown;
+    if (searchAttributesRegistered()) {
+      const type = state.acceleratorType;
+      const pairs: SearchAttributeUpdatePair[] = [
+        { key: StatusAttr, value: state.status },
+        // V7/Q1: the committee or a quarterly decision may have changed the resource.
+        { key: PoolAttr, value: poolOf(type) },
+        { key: AcceleratorTypeAttr, value: type },
+        { key: NextDeadlineAttr, value: shown ? new Date(endOfDayKst(shown.date)) : null },
+      ];
+      upsertSearchAttributes(pairs);
+    }
+    showDetails(event);
+  }
+
+  /** H2: the workflow's current details (Markdown, no personal data): status, resource, next deadline, last event. */
+  function showDetails(event: string) {
+    const next = state.nextDeadline;
+    setCurrentDetails(
+      [
+        `- **Status** ${state.status}${ended ? ' (ended)' : ''}`,
+        `- **Resource** ${poolOf(state.acceleratorType)} ${state.acceleratorType} × ${state.units}${state.priority ? ' (priority)' : ''}`,
+        `- **Next deadline** ${next ? `${deadlineLabel(next.name)} ${next.date} (end of day, KST)` : 'none'}`,
+        `- **Last event** ${event} on ${today()}`,
+      ].join('\n'),
+    );
+  }
+
   return ctx;
 }
 
@@ -175,8 +284,12 @@ function poisonNotice(err: unknown): ApplicationFailure | undefined {
  * an unknown attribute, so the starter passes them only when the namespace has them.
  */
 function upsertSearchAttributesIfRegistered(status: ApplicationStatus, nextDeadlineOn?: IsoDate) {
-  if (workflowInfo().typedSearchAttributes.get(StatusAttr) === undefined) return;
+  if (!searchAttributesRegistered()) return;
   const pairs: SearchAttributePair[] = [{ key: StatusAttr, value: status }];
   if (nextDeadlineOn) pairs.push({ key: NextDeadlineAttr, value: new Date(endOfDayKst(nextDeadlineOn)) });
   upsertSearchAttributes(pairs as never);
+}
+
+function searchAttributesRegistered(): boolean {
+  return workflowInfo().typedSearchAttributes.get(StatusAttr) !== undefined;
 }

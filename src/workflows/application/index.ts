@@ -53,5 +53,6 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     // the status stays what it was, and the timeline says why the process ended.
     await ctx.record('SUPPORT_PERIOD_OVER_UNALLOCATED', { status: ctx.state.status });
   }
+  ctx.finish(); // H2: a closed workflow keeps its final status, and no next deadline
   return ctx.state;
 }

@@ -84,10 +84,14 @@ export function intakePhase(ctx: ApplicationContext) {
 
       const answered = () => supplementHandedIn || ctx.withdrawal !== undefined;
       const reminderAt = startOfDayKst(addDays(dueOn, -SUPPLEMENT_REMINDER_DAYS_BEFORE));
-      if (reminderAt > now() && !(await condition(answered, reminderAt - now()))) {
+      // H2: timer summaries say what each timer is in the Temporal UI (metadata, not replayed).
+      const reminder = { summary: `supplement reminder (round ${round}, due ${dueOn})` };
+      if (reminderAt > now() && !(await condition(answered, reminderAt - now(), reminder))) {
         await ctx.notify('SUPPLEMENT_REMINDER', { missingDocuments: review.missingDocuments, dueOn }, String(round));
       }
-      const inTime = await condition(answered, Math.max(0, endOfDayKst(dueOn) - now()));
+      const inTime = await condition(answered, Math.max(0, endOfDayKst(dueOn) - now()), {
+        summary: `supplement due ${dueOn} (round ${round}; A5: ineligible when it passes)`,
+      });
       ctx.facts.supplementDue = undefined;
       if (ctx.withdrawal) return false;
       if (!inTime) {

@@ -63,11 +63,11 @@ function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, typ
   if (open(p)) p.outcome = { failure: ApplicationFailure.create({ message, type, nonRetryable: true }) };
 }
 
-/** Waits for `ready` until the instant `at`; true when `ready` holds. */
-async function waitUntil(ready: () => boolean, at: number): Promise<boolean> {
+/** Waits for `ready` until the instant `at`; true when `ready` holds. `summary` names the timer (H2). */
+async function waitUntil(ready: () => boolean, at: number, summary?: string): Promise<boolean> {
   const left = at - now();
   if (left <= 0) return ready();
-  return condition(ready, left);
+  return summary ? condition(ready, left, { summary }) : condition(ready, left);
 }
 
 /** O4: the first 1st of a month whose previous month has operation days, while support runs. */
@@ -201,7 +201,7 @@ export function operationPhase(ctx: ApplicationContext) {
     // ---- O1: allocation (a waitlisted application only once capacity frees, V7/K5) ----
     let alloc: AllocationView | undefined;
     while (!alloc) {
-      await waitUntil(() => open(allocating) || ctx.withdrawal !== undefined, supportEndAt);
+      await waitUntil(() => open(allocating) || ctx.withdrawal !== undefined, supportEndAt, `O1: waiting for the allocation until the support end ${input.supportEndsOn}`);
       if (ctx.withdrawal) {
         finish('the application was withdrawn');
         // A selected application held its resource (K5): the waitlist may use it now (V7).
@@ -424,15 +424,17 @@ export function operationPhase(ctx: ApplicationContext) {
 
     // ---- O2 setup, then operation until the support end or an earlier end ----
     for (;;) {
-      const wakes = [supportEndAt];
+      // H2: each wake with what it is, so the timer reads "monthly check 2027-03" in the UI.
+      const wakes: Array<{ at: number; summary: string }> = [{ at: supportEndAt, summary: `support end ${input.supportEndsOn}` }];
       if (!setupEnd) {
-        if (!reminded) wakes.push(startOfDayKst(reminderOn));
-        wakes.push(endOfDayKst(setupLimit));
+        if (!reminded) wakes.push({ at: startOfDayKst(reminderOn), summary: `O2: setup reminder (setup ends ${setupLimit})` });
+        wakes.push({ at: endOfDayKst(setupLimit), summary: `O2: setup period ends ${setupLimit}` });
       } else {
-        if (nextCheck) wakes.push(startOfDayKst(nextCheck));
-        if (nextReview && !openReview) wakes.push(startOfDayKst(nextReview));
-        if (openReview) wakes.push(endOfDayKst(openReview.dueOn));
+        if (nextCheck) wakes.push({ at: startOfDayKst(nextCheck), summary: `O4: monthly check ${monthJudgedOn(nextCheck)}` });
+        if (nextReview && !openReview) wakes.push({ at: startOfDayKst(nextReview), summary: `Q1: quarterly review ${nextReview}` });
+        if (openReview) wakes.push({ at: endOfDayKst(openReview.dueOn), summary: `I2: quarterly decision due ${openReview.dueOn}` });
       }
+      const wake = wakes.reduce((a, b) => (b.at < a.at ? b : a));
       await waitUntil(
         () =>
           open(reclaiming) ||
@@ -440,7 +442,8 @@ export function operationPhase(ctx: ApplicationContext) {
           ctx.supportEndRequest !== undefined ||
           open(deciding) ||
           (!setupEnd && open(settingUp)),
-        Math.min(...wakes),
+        wake.at,
+        wake.summary,
       );
 
       if (open(reclaiming)) return reclaim(reclaiming.req);
