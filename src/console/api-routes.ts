@@ -9,7 +9,7 @@ import { loadCall } from '../api/routes/calls';
 import { applicationIdParam, callIdParam, listApplicationsQuery } from '../api/schemas';
 import { ACCELERATOR_TYPES, CRITERION_KEYS, meanScores, rankAndAllocate, round2, total, type AcceleratorType, type Scores } from '../domain';
 import { applicationsSheet, outcomesSheet, selectionSheet, utilisationSheet } from './exports';
-import { sendSheet, type SheetFormat } from './spreadsheet';
+import { sendSheet, type Sheet, type SheetFormat } from './spreadsheet';
 import { todaysWork } from './today';
 
 /**
@@ -34,6 +34,25 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
 
   const exported = (actor: Parameters<typeof audit>[1], what: string, detail: Record<string, unknown>) =>
     audit(sql, actor, `export.${what}`, `export:${what}`, detail); // S4: who took which data out
+
+  /** H4: one export of a whole call (its sheet, audited as who took which data out). */
+  const callExport = (what: 'utilisation' | 'outcomes', summary: string, sheetOf: (db: typeof sql, callId: string) => Promise<Sheet>) =>
+    defineRoute({
+      method: 'get',
+      path: `/exports/calls/:id/${what}`,
+      tag: 'exports',
+      summary,
+      access: ['OPERATOR'],
+      success: { status: 200, description: 'the export', media: R.EXPORT },
+      params: callIdParam,
+      query: z.strictObject({ format }),
+      handler: async ({ params, query, actor, res }) => {
+        await loadCall(deps, params.id);
+        const sheet = await sheetOf(sql, params.id);
+        await exported(actor, what, { callId: params.id, rows: sheet.rows.length, format: query.format });
+        await sendSheet(res, sheet, query.format as SheetFormat, `${what}-${params.id}`);
+      },
+    });
 
   return [
     defineRoute({
@@ -150,38 +169,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
       },
     }),
 
-    defineRoute({
-      method: 'get',
-      path: '/exports/calls/:id/utilisation',
-      tag: 'exports',
-      summary: 'Utilisation per allocation per month of a call (O4, I1) as XLSX or CSV (H4)',
-      access: ['OPERATOR'],
-      success: { status: 200, description: 'the export', media: R.EXPORT },
-      params: callIdParam,
-      query: z.strictObject({ format }),
-      handler: async ({ params, query, actor, res }) => {
-        await loadCall(deps, params.id);
-        const sheet = await utilisationSheet(sql, params.id);
-        await exported(actor, 'utilisation', { callId: params.id, rows: sheet.rows.length, format: query.format });
-        await sendSheet(res, sheet, query.format as SheetFormat, `utilisation-${params.id}`);
-      },
-    }),
-
-    defineRoute({
-      method: 'get',
-      path: '/exports/calls/:id/outcomes',
-      tag: 'exports',
-      summary: 'The R4 outcomes of a call, per application and category, as XLSX or CSV (H4)',
-      access: ['OPERATOR'],
-      success: { status: 200, description: 'the export', media: R.EXPORT },
-      params: callIdParam,
-      query: z.strictObject({ format }),
-      handler: async ({ params, query, actor, res }) => {
-        await loadCall(deps, params.id);
-        const sheet = await outcomesSheet(sql, params.id);
-        await exported(actor, 'outcomes', { callId: params.id, rows: sheet.rows.length, format: query.format });
-        await sendSheet(res, sheet, query.format as SheetFormat, `outcomes-${params.id}`);
-      },
-    }),
+    callExport('utilisation', 'Utilisation per allocation per month of a call (O4, I1) as XLSX or CSV (H4)', utilisationSheet),
+    callExport('outcomes', 'The R4 outcomes of a call, per application and category, as XLSX or CSV (H4)', outcomesSheet),
   ];
 }

@@ -9,6 +9,7 @@ import { launchChromium } from '../support/browser';
 import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
 import { createCall, eventually, giveSelectionResult, submitAndAccept } from '../support/lifecycle';
 import { testServices } from '../support/services';
+import { confirmPractitioner } from '../support/signin';
 
 /**
  * H2: the Temporal UI is readable, against the dev server (its UI, its SQLite visibility):
@@ -38,6 +39,7 @@ async function submitted(overrides: Parameters<typeof draftBody>[0] = {}) {
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     expect((await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, token)).status).toBe(201);
   }
+  await confirmPractitioner(app, id); // A7
   expect((await app.api.post(`/applications/${id}/submit`, {}, token)).status).toBe(200);
   return { id, token, email, body, handle: app.client.workflow.getHandle(applicationWorkflowId(callId, id)) };
 }
