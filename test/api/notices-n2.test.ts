@@ -1,9 +1,7 @@
 import { addDays, batchDeadlines, formatDeadlineKo, formatInstantKo, supplementDueDate, DEFAULT_CALL_CONTACTS } from '../../src/domain';
 import { publicUrlOf } from '../../src/config';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
-import { createCall, eventually, applicationView } from '../support/lifecycle';
-import { confirmPractitioner } from '../support/signin';
+import { createCall, eventually, applicationView, submitApplication } from '../support/lifecycle';
 
 /**
  * N2 against the real stack: a call's desks and training are call data (POST /calls,
@@ -26,18 +24,8 @@ afterAll(() => app?.close());
 
 const link = (id: string) => `${publicUrlOf(app.config)}/applications/${id}`;
 
-async function submitted() {
-  const email = uniqueEmail('n2');
-  const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: email }));
-  expect(created.status).toBe(201);
-  const { id, accessToken: token } = created.body as { id: string; accessToken: string };
-  for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
-    expect((await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, token)).status).toBe(201);
-  }
-  await confirmPractitioner(app, id); // A7
-  expect((await app.api.post(`/applications/${id}/submit`, {}, token)).status).toBe(200);
-  return { id, token, email };
-}
+/** Draft → documents → A7 confirmation → submit, with this test's own practitioner address. */
+const submitted = () => submitApplication(app, callId, { practitionerEmail: uniqueEmail('n2') });
 
 test('N2: a call keeps its desks and training (POST /calls), GET /calls/:id shows them with the defaults for fields not given', async () => {
   const call = (await app.api.get(`/calls/${callId}`)).body;
