@@ -4,6 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { RuleViolation, type RuleId } from '../domain';
 import { logErrorSafely } from '../safe-log';
+import { refusalOf } from '../contracts/refusal';
 
 /**
  * H1: one error shape everywhere, RFC 9457 `application/problem+json`:
@@ -59,7 +60,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return sendProblem(res, ruleRefused(err.rule, err.message, { violations: err.violations }));
   }
   if (err instanceof WorkflowUpdateFailedError) {
-    // The validator's message carries the reason (and the rule id where one applies).
+    // H1: a refusal crosses the Temporal boundary as data (src/contracts/refusal.ts):
+    // RULE:<id> is 422 naming the rule, STATE (or an untyped failure) is 409 with the reason.
+    const refusal = refusalOf(err.cause);
+    if (refusal?.kind === 'RULE' && refusal.rule) {
+      return sendProblem(res, ruleRefused(refusal.rule, refusal.message, refusal.violations ? { violations: refusal.violations } : {}));
+    }
     const reason = (err.cause as Error | undefined)?.message ?? err.message;
     return sendProblem(res, conflict(reason));
   }
