@@ -7,6 +7,7 @@ import { CLOSEOUT_MIGRATION } from './migrations/closeout';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
@@ -200,4 +201,6 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
+  // K1/K2 inventory, O6 change requests (016 as assigned).
+  OPERATION_RULES_MIGRATION,
 ];

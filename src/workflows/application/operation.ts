@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import {
   addDays,
   compareDates,
@@ -21,6 +21,7 @@ import {
   type IsoDate,
   type UtilisationVerdict,
 } from '../../domain';
+import { ruleRefusal } from '../../contracts/refusal';
 import type { AuditEntry } from '../messages';
 import type { ApplicationContext } from './context';
 import { activities, now, today } from './context';
@@ -39,6 +40,7 @@ import {
   type SetupDoneRequest,
   type SupportEnd,
 } from './operation-messages';
+import { O5_SHARED_POOL_PATCH, sharedPoolLook } from './shared-pool';
 
 /**
  * An Update the main flow carries out: the handler parks the request and waits for the
@@ -220,9 +222,12 @@ export function operationPhase(ctx: ApplicationContext) {
         resource: { type: req.type, units: req.units },
         extraStorageTb: req.extraStorageTb,
         allocatedOn,
+        // K1: an argument of the same activity (no new command): old histories replay as before.
+        ...(req.servers?.length ? { servers: req.servers } : {}),
       });
       if (!held.ok) {
-        refuse(allocating, held.reason, CAPACITY_REFUSED);
+        if (held.rule === 'K1' && open(allocating)) allocating.outcome = { failure: ruleRefusal('K1', held.reason) };
+        else refuse(allocating, held.reason, CAPACITY_REFUSED);
         continue;
       }
       alloc = {
@@ -259,6 +264,8 @@ export function operationPhase(ctx: ApplicationContext) {
     let reminded = false;
     let setupEnd: IsoDate | undefined;
     let nextCheck: IsoDate | null = null;
+    /** O5: the shared pool's monthly look for no usage (not a check of O4, K2). */
+    let nextLook: IsoDate | null = null;
     let nextReview: IsoDate | null = null;
     let sinceReview: UtilisationVerdict[] = [];
 
@@ -306,12 +313,15 @@ export function operationPhase(ctx: ApplicationContext) {
       if (open(settingUp)) settingUp.outcome = { value: allocation };
       // O4/K2: only the dedicated pool is judged monthly; I2: every pool is reviewed quarterly.
       nextCheck = monthlyCheckApplies(state.pool) ? firstCheckAfter(setupEnd, input.supportEndsOn) : null;
+      if (!monthlyCheckApplies(state.pool) && patched(O5_SHARED_POOL_PATCH)) nextLook = firstCheckAfter(setupEnd, input.supportEndsOn);
       nextReview = nextQuarterlyReview(today(), setupEnd, input.supportEndsOn);
     }
 
     /** O4/O5/I1: judge the previous month from the samples after setup. */
     async function monthlyCheck(checkOn: IsoDate) {
       const month = monthJudgedOn(checkOn);
+      // T2: from now on the next check shown is the one after this one.
+      ctx.facts.utilisationCheckedOn = checkOn;
       const j = await activities.judgeUtilisationMonth({
         applicationId: input.applicationId,
         month,
@@ -431,6 +441,7 @@ export function operationPhase(ctx: ApplicationContext) {
         wakes.push({ at: endOfDayKst(setupLimit), summary: `O2: setup period ends ${setupLimit}` });
       } else {
         if (nextCheck) wakes.push({ at: startOfDayKst(nextCheck), summary: `O4: monthly check ${monthJudgedOn(nextCheck)}` });
+        if (nextLook) wakes.push({ at: startOfDayKst(nextLook), summary: `O5: shared-pool usage ${monthJudgedOn(nextLook)}` });
         if (nextReview && !openReview) wakes.push({ at: startOfDayKst(nextReview), summary: `Q1: quarterly review ${nextReview}` });
         if (openReview) wakes.push({ at: endOfDayKst(openReview.dueOn), summary: `I2: quarterly decision due ${openReview.dueOn}` });
       }
@@ -486,6 +497,12 @@ export function operationPhase(ctx: ApplicationContext) {
         const due = nextCheck;
         nextCheck = checkAfter(due, input.supportEndsOn);
         await monthlyCheck(due);
+        continue;
+      }
+      if (nextLook && now() >= startOfDayKst(nextLook)) {
+        const due = nextLook;
+        nextLook = checkAfter(due, input.supportEndsOn);
+        await sharedPoolLook(ctx, due, setupEnd);
         continue;
       }
       if (!openReview && nextReview && now() >= startOfDayKst(nextReview)) {
