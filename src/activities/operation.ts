@@ -28,14 +28,14 @@ export type CapacityOutcome = { ok: true } | { ok: false; reason: string; rule?:
  * two operators allocating the last server at the same moment cannot both get it. The
  * check excludes the application itself: what it already holds is given back first.
  */
-async function withCallCapacityLock<T>(sql: Sql, callId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
+export async function withCallCapacityLock<T>(sql: Sql, callId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`K5:${callId}`}))`;
     return f(tx as unknown as Sql);
   }) as Promise<T>;
 }
 
-async function capacityShortfall(tx: Sql, callId: string, applicationId: string, want: Resource, extraStorageTb = 0) {
+export async function capacityShortfall(tx: Sql, callId: string, applicationId: string, want: Resource, extraStorageTb = 0) {
   const left = await callRemainingCapacity(tx, callId, applicationId);
   if (left[want.type] < want.units) return `K5: no ${want.type} capacity left (${Math.max(0, left[want.type])} free, ${want.units} needed)`;
   if (extraStorageTb > 0) {

@@ -13,6 +13,7 @@ import { applicationRoutes } from './routes/applications';
 import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
 import { evaluationRoutes } from './routes/evaluation';
+import { changeRequestRoutes } from './routes/change-requests';
 import { inventoryRoutes } from './routes/inventory';
 import { operationRoutes } from './routes/operation';
 import { signInRoutes } from './routes/signin';
@@ -36,6 +37,7 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...evaluationRoutes(deps),
     ...operationRoutes(deps),
     ...inventoryRoutes(deps),
+    ...changeRequestRoutes(deps),
     ...closeOutRoutes(deps),
     ...consoleApiRoutes(deps),
   ];

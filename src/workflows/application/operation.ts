@@ -40,6 +40,7 @@ import {
   type SetupDoneRequest,
   type SupportEnd,
 } from './operation-messages';
+import { changeRequests } from './change-requests';
 import { O5_SHARED_POOL_PATCH, sharedPoolLook } from './shared-pool';
 
 /**
@@ -166,6 +167,13 @@ export function operationPhase(ctx: ApplicationContext) {
         if (ctx.withdrawal) throw new Error('Q2: the application is being withdrawn');
       },
     },
+  );
+
+  // O6: change requests while support runs (not once it is ending).
+  const changes = changeRequests(ctx, () =>
+    state.allocation && !ended && !open(reclaiming) && !ctx.withdrawal && (state.status === 'ALLOCATED' || state.status === 'IN_OPERATION')
+      ? state.allocation
+      : undefined,
   );
 
   /** V7: capacity of `type` freed: the first waitlisted application that fits is offered to the operators. */
@@ -445,6 +453,9 @@ export function operationPhase(ctx: ApplicationContext) {
         if (nextReview && !openReview) wakes.push({ at: startOfDayKst(nextReview), summary: `Q1: quarterly review ${nextReview}` });
         if (openReview) wakes.push({ at: endOfDayKst(openReview.dueOn), summary: `I2: quarterly decision due ${openReview.dueOn}` });
       }
+      const early = changes.earlyEnd();
+      if (early) wakes.push({ at: endOfDayKst(early.endOn), summary: `O6: support ends early on ${early.endOn}` });
+      const seenChanges = changes.version();
       const wake = wakes.reduce((a, b) => (b.at < a.at ? b : a));
       await waitUntil(
         () =>
@@ -452,7 +463,8 @@ export function operationPhase(ctx: ApplicationContext) {
           ctx.withdrawal !== undefined ||
           ctx.supportEndRequest !== undefined ||
           open(deciding) ||
-          (!setupEnd && open(settingUp)),
+          (!setupEnd && open(settingUp)) ||
+          changes.version() !== seenChanges,
         wake.at,
         wake.summary,
       );
@@ -474,6 +486,13 @@ export function operationPhase(ctx: ApplicationContext) {
         await endSupport(end, 'WITHDRAWN_AFTER_ALLOCATION', { reason: ctx.withdrawal.reason });
         await ctx.notify('WITHDRAWN', { reason: ctx.withdrawal.reason, endedOn });
         await offerFreedCapacity('WITHDRAWN', allocation.resource.type, input.applicationId);
+        return end;
+      }
+      if (early && now() >= endOfDayKst(early.endOn)) {
+        // O6: the approved earlier end; the close-out runs from it (R1/R2/I3, recorded on the decision day).
+        const end: SupportEnd = { endedOn: early.endOn, recordedOn: early.recordedOn, reason: 'EARLY_END', detail: `O6: change request ${early.requestId}` };
+        await endSupport(end, 'SUPPORT_ENDED_EARLY', { requestId: early.requestId, endedOn: early.endOn });
+        await offerFreedCapacity('EARLY_END', allocation.resource.type, input.applicationId);
         return end;
       }
       if (now() >= supportEndAt) {
