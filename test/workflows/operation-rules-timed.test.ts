@@ -1,10 +1,12 @@
 import {
   addDays,
+  applicationWorkflowId,
   closeOutDueDate,
   firstDayOfNextMonth,
   startOfDayKst,
 } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
+import { saveHistory } from '../support/closeout';
 import { applicationView, createCall, eventually } from '../support/lifecycle';
 import { advanceTo, allocated, days, HOUR, kindCounts, operation, opsMailAbout, postSamples, type Allocated } from './operation-support';
 
@@ -107,4 +109,8 @@ test('O6/R1: the approved earlier end ends support at the end of that day; the c
   expect((await app.api.get(`/calls/${callId}/capacity`, app.operatorKey)).body.held.T4).toBe(0);
   const ended = await eventually(() => app.mailTo(e.email), (m) => m.some((x) => x.subject.includes('지원 종료')));
   expect(ended.find((m) => m.subject.includes('지원 종료'))!.text).toContain('조기 종료');
+  // docs/PATCHING.md: the new paths (O5's shared-pool look, O6's change requests and early end) as fixtures.
+  await saveHistory(app, applicationWorkflowId(callId, apps.S.id), 'application-o5-shared-pool-idle');
+  await saveHistory(app, applicationWorkflowId(callId, e.id), 'application-o6-early-end');
+  await saveHistory(app, applicationWorkflowId(callId, apps.D.id), 'application-t2-dedicated-monthly');
 });
