@@ -1,7 +1,7 @@
 import type { Sql } from '../db';
 import { insertChangeRequest, storeChangeDecision } from '../db/change-requests';
 import type { AcceleratorType, ChangeRequestDetail, IsoDate } from '../domain';
-import type { AuditEntry } from '../workflows/messages';
+import type { AuditEntry } from '../contracts/audit';
 import { capacityShortfall, withCallCapacityLock, type CapacityOutcome } from './operation';
 import type { ActivityDeps } from './notify';
 

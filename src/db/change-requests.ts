@@ -1,7 +1,7 @@
 import type { Sql } from './index';
 import { writeAudit } from './audit';
 import type { AcceleratorType, ChangeRequestDetail, IsoDate } from '../domain';
-import type { AuditEntry } from '../workflows/messages';
+import type { AuditEntry } from '../contracts/audit';
 
 export interface ChangeRequestRow {
   id: string;

@@ -11,10 +11,9 @@ import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
-export interface Migration {
-  id: string;
-  sql: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
 
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {

@@ -21,7 +21,6 @@ import {
   type IsoDate,
   type UtilisationVerdict,
 } from '../../domain';
-import { ruleRefusal } from '../../contracts/refusal';
 import type { AuditEntry } from '../messages';
 import type { ApplicationContext } from './context';
 import { activities, now, today } from './context';
@@ -40,6 +39,7 @@ import {
   type SetupDoneRequest,
   type SupportEnd,
 } from './operation-messages';
+import { refuseRule, refuseState, ruleRefusal, stateRefusal } from '../../contracts/refusal';
 import { changeRequests } from './change-requests';
 import { O5_SHARED_POOL_PATCH, sharedPoolLook } from './shared-pool';
 
@@ -62,8 +62,9 @@ async function outcomeOf<Req, Res>(p: Pending<Req, Res>): Promise<Res> {
 
 const open = <Req, Res>(p: Pending<Req, Res> | undefined): p is Pending<Req, Res> => p !== undefined && p.outcome === undefined;
 
-function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, type = 'REFUSED') {
-  if (open(p)) p.outcome = { failure: ApplicationFailure.create({ message, type, nonRetryable: true }) };
+/** Answers a waiting Update with a refusal (H1: RULE:<id> for a rule, STATE otherwise). */
+function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, rule?: typeof CAPACITY_REFUSED | 'K1') {
+  if (open(p)) p.outcome = { failure: rule ? ruleRefusal(rule, message) : stateRefusal(message) };
 }
 
 /** Waits for `ready` until the instant `at`; true when `ready` holds. `summary` names the timer (H2). */
@@ -108,11 +109,11 @@ export function operationPhase(ctx: ApplicationContext) {
     {
       validator: (req) => {
         if (state.status !== 'SELECTED' && state.status !== 'WAITLISTED') {
-          throw new Error(`O1: only a selected (or offered waitlisted) application can be allocated (status is ${state.status})`);
+          refuseState(`O1: only a selected (or offered waitlisted) application can be allocated (status is ${state.status})`);
         }
-        if (open(allocating) || state.allocation) throw new Error('O1: an allocation is already being made');
-        if (ctx.withdrawal) throw new Error('O1: the application is being withdrawn');
-        if (req.units < 1) throw new Error('O1: at least one unit');
+        if (open(allocating) || state.allocation) refuseState('O1: an allocation is already being made');
+        if (ctx.withdrawal) refuseState('O1: the application is being withdrawn');
+        if (req.units < 1) refuseRule('O1', 'O1: at least one unit');
       },
     },
   );
@@ -126,10 +127,10 @@ export function operationPhase(ctx: ApplicationContext) {
     {
       validator: (_req) => {
         if (state.status !== 'ALLOCATED' || !state.allocation || state.allocation.inOperation) {
-          throw new Error(`O2: setup can be reported done only during the setup period (status is ${state.status})`);
+          refuseState(`O2: setup can be reported done only during the setup period (status is ${state.status})`);
         }
-        if (open(settingUp)) throw new Error('O2: setup done is already being recorded');
-        if (open(reclaiming) || ctx.withdrawal) throw new Error('O2: support is ending');
+        if (open(settingUp)) refuseState('O2: setup done is already being recorded');
+        if (open(reclaiming) || ctx.withdrawal) refuseState('O2: support is ending');
       },
     },
   );
@@ -142,11 +143,11 @@ export function operationPhase(ctx: ApplicationContext) {
     },
     {
       validator: (req) => {
-        if (!openReview) throw new Error(`Q1: no quarterly review is open for this allocation (status is ${state.status})`);
-        if (open(deciding)) throw new Error('Q1: a decision on this review is already being made');
-        if (open(reclaiming) || ctx.withdrawal || ended) throw new Error('Q1: support is ending');
+        if (!openReview) refuseState(`Q1: no quarterly review is open for this allocation (status is ${state.status})`);
+        if (open(deciding)) refuseState('Q1: a decision on this review is already being made');
+        if (open(reclaiming) || ctx.withdrawal || ended) refuseState('Q1: support is ending');
         if ((req.decision === 'INCREASE' || req.decision === 'DECREASE') && !req.to) {
-          throw new Error('Q1: an increase or decrease names the new resource');
+          refuseRule('Q1', 'Q1: an increase or decrease names the new resource');
         }
       },
     },
@@ -161,10 +162,10 @@ export function operationPhase(ctx: ApplicationContext) {
     {
       validator: (_req) => {
         if ((state.status !== 'ALLOCATED' && state.status !== 'IN_OPERATION') || !state.allocation || ended) {
-          throw new Error(`Q2: only an allocation in its support period can be reclaimed (status is ${state.status})`);
+          refuseState(`Q2: only an allocation in its support period can be reclaimed (status is ${state.status})`);
         }
-        if (open(reclaiming)) throw new Error('Q2: a reclaim is already being made');
-        if (ctx.withdrawal) throw new Error('Q2: the application is being withdrawn');
+        if (open(reclaiming)) refuseState('Q2: a reclaim is already being made');
+        if (ctx.withdrawal) refuseState('Q2: the application is being withdrawn');
       },
     },
   );
@@ -234,8 +235,7 @@ export function operationPhase(ctx: ApplicationContext) {
         ...(req.servers?.length ? { servers: req.servers } : {}),
       });
       if (!held.ok) {
-        if (held.rule === 'K1' && open(allocating)) allocating.outcome = { failure: ruleRefusal('K1', held.reason) };
-        else refuse(allocating, held.reason, CAPACITY_REFUSED);
+        refuse(allocating, held.reason, held.rule ?? CAPACITY_REFUSED); // K1 server, or K5 capacity
         continue;
       }
       alloc = {
