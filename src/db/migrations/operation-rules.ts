@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** K1/K2 server inventory, O6 change requests. Never edit once landed: add the next migration instead. */
 export const OPERATION_RULES_MIGRATION: Migration = {
