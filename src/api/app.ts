@@ -12,6 +12,8 @@ import { mount, registry } from './route';
 import { applicationRoutes } from './routes/applications';
 import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
+import { closeOutCaseRoutes } from './routes/closeout-cases';
+import { surveyRoutes } from './routes/surveys';
 import { evaluationRoutes } from './routes/evaluation';
 import { operationRoutes } from './routes/operation';
 import { signInRoutes } from './routes/signin';
@@ -35,6 +37,8 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...evaluationRoutes(deps),
     ...operationRoutes(deps),
     ...closeOutRoutes(deps),
+    ...closeOutCaseRoutes(deps),
+    ...surveyRoutes(deps),
     ...consoleApiRoutes(deps),
   ];
   // H4: the API also accepts the staff console's session cookie (CSRF-checked).

@@ -29,6 +29,7 @@ export const callResponse = z.object({
   capacity: z.object({ T4: z.number(), H100: z.number(), BOW: z.number(), extraStorageTb: z.number() }),
   settings: open,
   surveyOn: nullable(z.string()),
+  surveyQuestions: z.array(z.object({ id: z.string(), text: z.string(), kind: z.string() })).optional().describe('R6'),
   open: z.boolean().optional().describe('C1–C3: whether the call takes applications (from its workflow)'),
   earlyClose: nullable(z.object({ closesOn: day, noticeOn: day })).optional(),
   batches: z.array(batchSummary).optional(),
@@ -115,6 +116,20 @@ export const reclaimResponse = z.object({ id: z.string() });
 // ---- close-out (R) ----
 export const evidenceUploadedResponse = z.object({ name: z.string(), sizeBytes: z.number().int().min(0), sha256: z.string() });
 export const closeOutChangeResponse = z.object({ id: z.string(), closeOut: open });
+/** R6: a survey form and its recorded answers. */
+export const surveyFormResponse = z.object({
+  applicationId: z.string(),
+  callId: z.string(),
+  year: z.number().int(),
+  sentOn: day,
+  questions: z.array(z.object({ id: z.string(), text: z.string(), kind: z.enum(['SCALE', 'TEXT']) })),
+  response: nullable(z.object({ answers: z.record(z.string(), z.union([z.number(), z.string()])), submittedAt: instant })),
+});
+/** R5: what a missing report leads to for one application, and who set it. */
+export const missingReportCaseResponse = z.object({
+  id: z.string(),
+  missingReport: z.object({ consequence: z.enum(['RECLAIM', 'RESTRICT', 'BOTH']), setBy: z.enum(['CALL', 'OPERATOR']), actor: z.string().optional(), reason: z.string().optional(), on: day.optional(), takenOn: day.optional() }),
+});
 export const closeOutResponse = z.object({ id: z.string(), status: z.string(), closeOut: nullable(open), evidence: z.array(open) });
 export const closeOutListResponse = z.object({ today: day, items: z.array(open) });
 export const restrictionsResponse = z.object({ brn: z.string(), restricted: z.boolean(), items: z.array(open) });

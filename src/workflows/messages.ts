@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AcceleratorType, ApplicationDeadlines, IsoDate, Pool, RuleId } from '../domain';
+import type { AcceleratorType, ApplicationDeadlines, IsoDate, MissingReportConsequence, Pool, RuleId } from '../domain';
 import type { CloseOutView } from './application/closeout-messages';
 import type { EvaluationView } from './application/evaluation-messages';
 import type { AllocationView, SupportEnd } from './application/operation-messages';
@@ -69,6 +69,10 @@ export interface ApplicationInput {
   priority: boolean;
   supportEndsOn: IsoDate;
   supplementDays: number; // I5, from the call's settings
+  /** R2, from the call's settings; absent (histories before it): true. */
+  dataSharingDecemberException?: boolean;
+  /** R5, from the call's settings; absent (histories before it): BOTH. */
+  missingReportConsequence?: MissingReportConsequence;
 }
 
 /**

@@ -59,6 +59,7 @@ import {
   type CreateCall,
 } from '../schemas';
 import { loadCall } from './calls';
+import { closeOutSettingsOf } from './closeout-settings';
 import exampleDraft from '../../../examples/draft.json';
 
 interface ApplicationRow {
@@ -247,6 +248,8 @@ export function applicationRoutes(deps: ApiDeps) {
       priority: app.priority,
       supportEndsOn: call.support_ends_on,
       supplementDays: (call.settings as CreateCall['settings']).supplementDays,
+      // R2/R5: the call's close-out settings (absent on calls stored before them: the defaults).
+      ...closeOutSettingsOf(call.settings as Partial<CreateCall['settings']>),
     };
     try {
       await client.workflow.start(applicationWorkflow, {

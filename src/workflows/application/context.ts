@@ -115,7 +115,14 @@ export interface ApplicationContext {
 
 export function createContext(input: ApplicationInput): ApplicationContext {
   const facts: LifecycleFacts = {};
-  const deadlines = () => applicationDeadlines({ ...facts, pool: input.pool, supportEnd: input.supportEndsOn, today: today() });
+  const deadlines = () =>
+    applicationDeadlines({
+      ...facts,
+      pool: input.pool,
+      supportEnd: input.supportEndsOn,
+      today: today(),
+      dataSharingDecemberException: input.dataSharingDecemberException, // R2
+    });
   const state: ApplicationState = {
     applicationId: input.applicationId,
     callId: input.callId,
