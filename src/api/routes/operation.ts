@@ -36,6 +36,7 @@ import { auditEntry, auditWritten, audit, type ApiDeps } from '../context';
 import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
 import { applicationIdParam } from '../schemas';
+import { onBehalf } from './on-behalf';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const servers = z.array(z.string().trim().min(1).max(100)).min(1).max(16);
@@ -218,14 +219,17 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
       method: 'post',
       path: '/applications/:id/setup-done',
       tag: 'applications',
-      summary: 'The applicant reports the environment set up: the setup grace ends early (O2)',
-      access: ['APPLICANT'],
+      summary: 'The applicant reports the environment set up, or an operator records it for them (audited, H1): the setup grace ends early (O2)',
+      access: ['APPLICANT', 'OPERATOR'],
       success: { status: 200, description: 'in operation', schema: R.setupDoneResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
         assertOwner(actor, app);
-        const view = await handleOf(app).executeUpdate(setupDoneUpdate, { args: [{ actor: actorLabel(actor) }] });
+        const view =
+          actor.kind === 'OPERATOR'
+            ? await onBehalf(deps).setupDone(app, handleOf(app), actor)
+            : await handleOf(app).executeUpdate(setupDoneUpdate, { args: [{ actor: actorLabel(actor) }] });
         return { id: app.id, status: 'IN_OPERATION', setupEnd: view.setupEnd, setupDoneOn: view.setupDoneOn };
       },
     }),

@@ -12,7 +12,7 @@ import {
   type ApplicationFacts,
   type IsoDate,
 } from '../../domain';
-import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry } from '../messages';
+import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry, WithdrawRequest } from '../messages';
 import { noticeFailedReport } from '../../notices/failed';
 import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../search-attributes';
 
@@ -89,7 +89,7 @@ export interface ApplicationContext {
   state: ApplicationState;
   facts: LifecycleFacts;
   /** Set by the withdraw Update; every phase's waits also wake on it. */
-  withdrawal?: { reason?: string };
+  withdrawal?: WithdrawRequest;
   /**
    * Set when another phase ends the support period early (R5: the close-out reclaims the
    * resources of a report missed while they are still held). The operation phase's waits
