@@ -24,6 +24,7 @@ import {
 import { activities, now, today, type ApplicationContext } from './context';
 import type { SupportEnd } from './operation-messages';
 import { missingReportPolicy } from './missing-report';
+import { refuseRule, refuseState, refuseViolations } from '../../contracts/refusal';
 
 
 /**
@@ -137,11 +138,11 @@ export function closeOutPhase(ctx: ApplicationContext) {
 
   function assertCanSubmit(name: CloseOutItemName) {
     if (!isOpen()) {
-      throw new Error(`${LABEL[name]} can be handed in once the close-out is open (status is ${state.status}; due ${dueOf(name)})`);
+      refuseState(`${LABEL[name]} can be handed in once the close-out is open (status is ${state.status}; due ${dueOf(name)})`);
     }
     const item = itemOf(name);
-    if (item.status === 'ACCEPTED') throw new Error(`${LABEL[name]} was already accepted`);
-    if (item.status === 'SUBMITTED') throw new Error(`${LABEL[name]} is waiting for the operators' review`);
+    if (item.status === 'ACCEPTED') refuseState(`${LABEL[name]} was already accepted`);
+    if (item.status === 'SUBMITTED') refuseState(`${LABEL[name]} is waiting for the operators' review`);
   }
 
   setHandler(
@@ -163,8 +164,8 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (report) => {
         assertCanSubmit('REPORT');
         const broken = resultReportViolations(report.outcomes);
-        if (broken.length) throw new Error(broken.map((v) => v.message).join('; '));
-        if (report.evidence.length === 0) throw new Error('R1: the result report comes with evidence files');
+        refuseViolations(broken);
+        if (report.evidence.length === 0) refuseRule('R1', 'R1: the result report comes with evidence files');
       },
     },
   );
@@ -188,7 +189,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (sharing) => {
         assertCanSubmit('DATA_SHARING');
         const broken = dataSharingViolations(sharing);
-        if (broken.length) throw new Error(broken.map((v) => v.message).join('; '));
+        refuseViolations(broken);
       },
     },
   );
@@ -221,9 +222,9 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (d: CloseOutDecision) => {
         const item = itemOf(d.item);
         if (!watching || item.status !== 'SUBMITTED') {
-          throw new Error(`${LABEL[d.item]} has nothing to review (it is ${watching ? item.status : `not due yet: status ${state.status}`})`);
+          refuseState(`${LABEL[d.item]} has nothing to review (it is ${watching ? item.status : `not due yet: status ${state.status}`})`);
         }
-        if (d.decision === 'RETURN' && !d.reason?.trim()) throw new Error('a return needs a reason for the applicant');
+        if (d.decision === 'RETURN' && !d.reason?.trim()) refuseState('a return needs a reason for the applicant');
       },
     },
   );
