@@ -8,7 +8,6 @@ import {
   defaultSurveyDay,
   DEFAULT_SURVEY_QUESTIONS,
   type SurveyQuestion,
-  earlyCloseAllowed,
   EARLY_CLOSE_NOTICE_DAYS,
   intakeViolations,
   type IsoDate,
@@ -246,9 +245,7 @@ export function callRoutes(deps: ApiDeps) {
       body: earlyCloseSchema,
       handler: async ({ params, body, actor }) => {
         await loadCall(deps, params.id);
-        if (!earlyCloseAllowed(deps.today(), body.closesOn)) {
-          throw ruleRefused('C3', `an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice: ${body.closesOn} is too soon`);
-        }
+        // H1: C3's notice is the workflow validator's to refuse (RULE:C3 → 422, src/contracts/refusal.ts).
         // S4: the workflow's recordCallClose writes this entry with the new close date.
         const entry = await auditEntry(sql, actor, 'call.early-close', `call:${params.id}`, { closesOn: body.closesOn });
         const state = await handle(params.id).executeUpdate(earlyCloseUpdate, {
