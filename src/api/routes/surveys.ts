@@ -1,6 +1,6 @@
 import * as R from '../responses';
 import { z } from 'zod';
-import { RuleViolation, surveyAnswerViolations, SURVEY_TEXT_MAX } from '../../domain';
+import { RuleViolation, surveyAnswerViolations, SURVEY_TEXT_MAX, type SurveyQuestion } from '../../domain';
 import { findApplicationRef } from '../../db/closeout-cases';
 import { latestInvitation, responseOf, saveResponse, surveyQuestionsOf } from '../../db/surveys';
 import type { Actor } from '../auth';
@@ -31,6 +31,21 @@ export function surveyRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, any>
     return { app, invitation, questions: await surveyQuestionsOf(sql, invitation.call_id) };
   }
 
+  /** The form as both operations answer it: the invitation, the call's questions, the answers if any. */
+  const formOf = (
+    app: { id: string },
+    invitation: { call_id: string; year: number; sent_on: string },
+    questions: SurveyQuestion[],
+    response: { answers: Record<string, number | string>; submitted_at: Date } | undefined,
+  ) => ({
+    applicationId: app.id,
+    callId: invitation.call_id,
+    year: invitation.year,
+    sentOn: invitation.sent_on,
+    questions,
+    response: response ? { answers: response.answers, submittedAt: response.submitted_at } : null,
+  });
+
   return [
     defineRoute({
       method: 'get',
@@ -42,15 +57,7 @@ export function surveyRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, any>
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const { app, invitation, questions } = await invited(params.id, actor);
-        const response = await responseOf(sql, invitation.call_id, invitation.year, app.id);
-        return {
-          applicationId: app.id,
-          callId: invitation.call_id,
-          year: invitation.year,
-          sentOn: invitation.sent_on,
-          questions,
-          response: response ? { answers: response.answers, submittedAt: response.submitted_at } : null,
-        };
+        return formOf(app, invitation, questions, await responseOf(sql, invitation.call_id, invitation.year, app.id));
       },
     }),
     defineRoute({
@@ -68,14 +75,7 @@ export function surveyRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, any>
         const broken = surveyAnswerViolations(questions, body.answers);
         if (broken.length) throw RuleViolation.of(broken);
         const saved = await saveResponse(sql, { callId: invitation.call_id, year: invitation.year, applicationId: app.id, answers: body.answers });
-        return {
-          applicationId: app.id,
-          callId: invitation.call_id,
-          year: invitation.year,
-          sentOn: invitation.sent_on,
-          questions,
-          response: { answers: saved.answers, submittedAt: saved.submitted_at },
-        };
+        return formOf(app, invitation, questions, saved);
       },
     }),
   ];
