@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** Issue 11's close-out items (S4, R6). Never edit once landed: add the next migration instead. */
 export const CLOSEOUT_RULES_MIGRATION: Migration = {
