@@ -1,6 +1,6 @@
-import { kstDateOf, startOfDayKst, type IsoDate } from '../../src/domain';
+import { applicationWorkflowId, kstDateOf, startOfDayKst, type IsoDate } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
-import { allocatedApplication, handInBoth } from '../support/closeout';
+import { allocatedApplication, handInBoth, saveHistory } from '../support/closeout';
 import { applicationView, createCall, eventually, giveSelectionResult, submitAndAccept } from '../support/lifecycle';
 
 /**
@@ -87,6 +87,9 @@ test('R5: the report missed on 30 November restricts only (the call\'s RESTRICT:
   // R5 was taken: the case can no longer be changed (409, a state).
   const late = await app.api.post(`/applications/${apps.r2.id}/missing-report-consequence`, { consequence: 'BOTH', reason: '재검토' }, app.operatorKey);
   expect(late.status).toBe(409);
+  // docs/PATCHING.md: the R5 paths the call's setting and the override open, kept for replay (AIDC_RECORD_HISTORIES=1).
+  await saveHistory(app, applicationWorkflowId(calls.restrict!, apps.r1.id), 'application-r5-call-restrict-only');
+  await saveHistory(app, applicationWorkflowId(calls.restrict!, apps.r2.id), 'application-r5-override-reclaim-only');
 });
 
 test('R2: without the December exception, data sharing is not overdue on 1 December; it stays due on 31 January', async () => {
