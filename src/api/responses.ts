@@ -53,6 +53,7 @@ export const applicationResponse = z.object({
   organisation: z.object({ name: z.string(), businessRegistrationNumber: z.string() }),
   resource: z.object({ pool: z.string(), type: z.string(), units: z.number().int() }),
   priority: z.boolean(),
+  readiness: nullable(open).describe('A3: data, team and first month: ready for use right after setup'),
   submittedAt: nullable(instant),
   deadlines: (open as z.ZodType<object, object>).describe('T2: every deadline known so far'),
   nextDeadline: nullable(z.object({ name: z.string(), date: day })),
