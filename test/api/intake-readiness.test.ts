@@ -75,23 +75,24 @@ describe('A3 readiness', () => {
   });
 
   test('A3/V3: evaluators see the readiness with the resource-feasibility criterion, in the API queue and on the console sheet', async () => {
-    const a = await submitAndAccept(app, callId, { readiness: { firstMonth: 'A3 첫 달: 사전학습 1차 실행' } });
-    const batch = await app.api.post(`/calls/${callId}/batches`, { cutoff: app.today() }, app.operatorKey);
+    const evCall = await createCall(app); // its own call: the batch of today's cutoff is this test's
+    const a = await submitAndAccept(app, evCall, { readiness: { firstMonth: 'A3 첫 달: 사전학습 1차 실행' } });
+    const batch = await app.api.post(`/calls/${evCall}/batches`, { cutoff: app.today() }, app.operatorKey);
     expect(batch.status).toBe(201);
     const batchId = batch.body.batchId as string;
     const ev = await app.api.post('/api-keys', { role: 'EVALUATOR', name: 'A3 평가위원' }, app.operatorKey);
-    expect((await app.api.post(`/calls/${callId}/batches/${batchId}/evaluators`, { evaluatorIds: [ev.body.id] }, app.operatorKey)).status).toBe(201);
+    expect((await app.api.post(`/calls/${evCall}/batches/${batchId}/evaluators`, { evaluatorIds: [ev.body.id] }, app.operatorKey)).status).toBe(201);
     // SETUP SHORTCUT (as giveSelectionResult): the application in the batch without waiting for its cutoff.
     await app.sql`update applications set batch_id = ${batchId} where id = ${a.id}`;
 
-    const queue = await app.api.get(`/calls/${callId}/batches/${batchId}/applications`, ev.body.key);
+    const queue = await app.api.get(`/calls/${evCall}/batches/${batchId}/applications`, ev.body.key);
     expect(queue.status).toBe(200);
     const item = queue.body.items.find((i: { id: string }) => i.id === a.id);
     expect(item.readiness).toMatchObject({ data: { ready: true }, team: { ready: true }, firstMonth: 'A3 첫 달: 사전학습 1차 실행' });
 
     const login = await fetch(`${app.url}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `key=${encodeURIComponent(ev.body.key)}` });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const sheet = await (await fetch(`${app.url}/console/committee/${callId}/${batchId}/${a.id}`, { headers: { cookie } })).text();
+    const sheet = await (await fetch(`${app.url}/console/committee/${evCall}/${batchId}/${a.id}`, { headers: { cookie } })).text();
     const feasibility = sheet.slice(sheet.indexOf('컴퓨팅자원 활용 가능성'), sheet.indexOf('목표성과'));
     expect(feasibility).toContain('data-testid="readiness"');
     expect(feasibility).toContain('A3 첫 달: 사전학습 1차 실행');
