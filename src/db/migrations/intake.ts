@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /**
  * A2: titles compared as people read them (src/domain/application-content.ts titleKey), in
