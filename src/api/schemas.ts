@@ -122,7 +122,8 @@ export const applicationDraftSchema = z.strictObject({
     description: text(10000),
     aiModelKind: text(300),
     trainingPlan: text(10000),
-    monthlyPlan: z.array(z.strictObject({ month: isoMonthSchema, plan: text(2000) })).min(1).max(24),
+    // A1: one entry a month from the start to the support end (checked against the call); S5: bounded
+    monthlyPlan: z.array(z.strictObject({ month: isoMonthSchema, plan: text(2000) })).min(1).max(36),
     targetOutcomes: z
       .array(z.strictObject({ category: z.enum(OUTCOME_CATEGORIES), target: text(1000), count: z.number().int().min(0).optional() }))
       .min(1)
