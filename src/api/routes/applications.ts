@@ -175,7 +175,7 @@ export function applicationRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/applications/:id/submit',
       tag: 'applications',
-      summary: 'Submit (A6): checks C3, E1–E5, A2, A4 and starts the application workflow; idempotent',
+      summary: 'Submit (A6): checks C1/C3, E1–E5, A1, A3, K1, A2 (titles as people read them), A4, A7 and starts the application workflow; idempotent',
       access: ['APPLICANT'],
       success: { status: 200, description: 'submitted (or already: repeated)', schema: R.submittedResponse },
       params: applicationIdParam,
