@@ -8,6 +8,7 @@ import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { INTAKE_MIGRATION } from './migrations/intake';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
@@ -200,5 +201,8 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
-  INTAKE_MIGRATION, // A2 (014)
+  // K1/K2 inventory, O6 change requests (016 as assigned).
+  OPERATION_RULES_MIGRATION,
+  // A2 titles (014 as assigned), applied after 016 (the list's order is the order).
+  INTAKE_MIGRATION,
 ];

@@ -19,3 +19,4 @@ export * from './text';
 export * from './signin';
 export * from './contacts';
 export * from './application-content';
+export * from './operation-rules';
