@@ -10,6 +10,7 @@ import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { DOCS_ASSETS, DOCS_INIT, docsPage, openApiDocument } from './openapi';
 import { mount, registry } from './route';
 import { applicationRoutes } from './routes/applications';
+import { draftRoutes } from './routes/drafts';
 import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
 import { closeOutCaseRoutes } from './routes/closeout-cases';
@@ -34,6 +35,7 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
   const routes = [
     ...systemRoutes(deps),
     ...callRoutes(deps),
+    ...draftRoutes(deps),
     ...applicationRoutes(deps),
     ...signInRoutes(deps),
     ...evaluationRoutes(deps),

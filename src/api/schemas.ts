@@ -160,7 +160,8 @@ export const applicationDraftSchema = z.strictObject({
     description: text(10000),
     aiModelKind: text(300),
     trainingPlan: text(10000),
-    monthlyPlan: z.array(z.strictObject({ month: isoMonthSchema, plan: text(2000) })).min(1).max(24),
+    // A1: one entry a month from the start to the support end (checked against the call); S5: bounded
+    monthlyPlan: z.array(z.strictObject({ month: isoMonthSchema, plan: text(2000) })).min(1).max(36),
     targetOutcomes: z
       .array(z.strictObject({ category: z.enum(OUTCOME_CATEGORIES), target: text(1000), count: z.number().int().min(0).optional() }))
       .min(1)
@@ -168,6 +169,14 @@ export const applicationDraftSchema = z.strictObject({
     dataDescription: text(10000),
   }),
   resource: resourceRequestSchema,
+  // A3: the plan allows use right after the (at most 2 weeks of) environment setup: what is ready.
+  readiness: z
+    .strictObject({
+      data: z.strictObject({ ready: z.boolean(), detail: text(2000).describe('데이터 확보 현황: what data, where; if not ready, what is missing and when') }),
+      team: z.strictObject({ ready: z.boolean(), detail: text(2000).describe('실무 개발자 역량: who trains; if not ready, what is missing and when') }),
+      firstMonth: text(2000).describe("the first month's plan: what runs on the accelerators right after setup"),
+    })
+    .describe('A3: readiness for use right after environment setup (evaluated with resource feasibility, V3)'),
 });
 export type ApplicationDraft = z.infer<typeof applicationDraftSchema>;
 

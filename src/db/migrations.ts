@@ -7,6 +7,7 @@ import { CLOSEOUT_MIGRATION } from './migrations/closeout';
 import { CLOSEOUT_RULES_MIGRATION } from './migrations/closeout-rules';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
+import { INTAKE_MIGRATION } from './migrations/intake';
 import { OPERATION_MIGRATION } from './migrations/operation';
 import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
@@ -205,4 +206,6 @@ alter table email_outbox add column reply_to text;
   OPERATION_RULES_MIGRATION,
   // Issue 11 (S4 TRUNCATE, R6 survey form and responses): numbered 017 as assigned.
   CLOSEOUT_RULES_MIGRATION,
+  // A2 titles (014 as assigned), applied after 016 (the list's order is the order).
+  INTAKE_MIGRATION,
 ];

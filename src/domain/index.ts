@@ -18,5 +18,6 @@ export * from './masking';
 export * from './text';
 export * from './signin';
 export * from './contacts';
+export * from './application-content';
 export * from './operation-rules';
 export * from './survey';

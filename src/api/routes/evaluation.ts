@@ -304,7 +304,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
         const rows = await sql<
           Array<{
             id: string; title: string; brn: string; priority: boolean; status: string; submitted_at: Date | null; pool: string;
-            type: string; units: number; content: { organisation: Record<string, unknown>; project: unknown };
+            type: string; units: number; content: { organisation: Record<string, unknown>; project: unknown; readiness?: unknown };
             my_scores: unknown; my_scores_at: Date | null; documents: string[] | null;
           }>
         >`
@@ -337,6 +337,8 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
               digitalLeadersClub: o(r).digitalLeadersClub,
             },
             project: r.content.project,
+            // A3: readiness for use right after setup, judged with resource feasibility (V3)
+            readiness: r.content.readiness ?? null,
             resource: { pool: r.pool, type: r.type, units: r.units },
             documents: r.documents ?? [], // S3: GET …/applications/:applicationId/documents/:type
             myScores: r.my_scores ?? null,
