@@ -2,6 +2,7 @@ import { writeAudit } from '../db/audit';
 import { applicationWorkflowId, type IsoDate } from '../domain';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
 import { closeOutActivities } from './closeout';
+import { collectorActivities } from './collector';
 import { evaluationActivities } from './evaluation';
 import { evaluatorActivities } from './evaluators';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
@@ -18,7 +19,7 @@ export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
 
-  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), closeOutActivities(deps), {
+  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), closeOutActivities(deps), collectorActivities(deps), {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 

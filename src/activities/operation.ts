@@ -1,5 +1,7 @@
 import type { Sql } from '../db';
+import { pullUtilisation } from '../collector/pull';
 import { writeAudit } from '../db/audit';
+import { recordAllocationServers } from '../db/utilisation-pull';
 import type { AuditEntry } from '../workflows/messages';
 import {
   DEFAULT_UTILISATION_THRESHOLDS,
@@ -58,6 +60,8 @@ export function operationActivities(deps: ActivityDeps) {
       resource: Resource;
       extraStorageTb: number;
       allocatedOn: IsoDate;
+      /** O1/O4: the dedicated servers by name (histories from before 011 carry none). */
+      servers?: string[];
     }): Promise<CapacityOutcome> {
       return withCallCapacityLock(sql, a.callId, async (tx) => {
         const [row] = await tx<Array<{ allocated_on: string | null }>>`select allocated_on from applications where id = ${a.applicationId}`;
@@ -70,12 +74,13 @@ export function operationActivities(deps: ActivityDeps) {
             granted_extra_storage_tb = ${a.extraStorageTb}, allocated_on = coalesce(allocated_on, ${a.allocatedOn}::date),
             status = 'ALLOCATED', updated_at = now()
           where id = ${a.applicationId}`;
+        if (a.servers?.length) await recordAllocationServers(tx, a.applicationId, a.servers); // O4: the collector's map
         return { ok: true };
       });
     },
 
     /** Q1/K5: a quarterly increase or decrease moves the granted resource within the call's capacity. */
-    async changeGrantedResource(c: { applicationId: string; callId: string; from: Resource; to: Resource }): Promise<CapacityOutcome> {
+    async changeGrantedResource(c: { applicationId: string; callId: string; from: Resource; to: Resource; servers?: string[] }): Promise<CapacityOutcome> {
       return withCallCapacityLock(sql, c.callId, async (tx) => {
         const [row] = await tx<Array<{ granted_type: AcceleratorType; granted_units: number }>>`
           select granted_type, granted_units from applications where id = ${c.applicationId}`;
@@ -85,6 +90,7 @@ export function operationActivities(deps: ActivityDeps) {
         if (short) return { ok: false, reason: short };
         await tx`update applications set granted_type = ${c.to.type}, granted_units = ${c.to.units}, updated_at = now()
                  where id = ${c.applicationId}`;
+        if (c.servers?.length) await recordAllocationServers(tx, c.applicationId, c.servers); // O4: the servers now held
         return { ok: true };
       });
     },
@@ -106,6 +112,15 @@ export function operationActivities(deps: ActivityDeps) {
         nonePercent: call?.settings.utilisationNonePercent ?? DEFAULT_UTILISATION_THRESHOLDS.nonePercent,
         lowPercent: call?.settings.utilisationLowPercent ?? DEFAULT_UTILISATION_THRESHOLDS.lowPercent,
       };
+      // O4: with Prometheus configured, the month's days still without a sample are pulled
+      // first: the check runs at 00:00 KST on the 1st, before any daily pull could have
+      // fetched the month's last day. A Prometheus outage fails (and retries) the check
+      // rather than judging, and warning, on days it could not read.
+      if (deps.collector) {
+        await pullUtilisation(sql, deps.collector, {
+          from: firstDayOfIsoMonth(j.month), through: lastDayOfIsoMonth(j.month), applicationId: j.applicationId,
+        });
+      }
       const samples = await sql<Array<{ day: string; meanPercent: number }>>`
         select day, mean_percent::float8 as "meanPercent" from utilisation_samples
         where application_id = ${j.applicationId}

@@ -4,6 +4,7 @@
  * Never edit an applied migration: add the next one.
  */
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
+import { COLLECTOR_MIGRATION } from './migrations/collector';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
@@ -200,4 +201,5 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
+  COLLECTOR_MIGRATION,
 ];

@@ -220,6 +220,7 @@ export function operationPhase(ctx: ApplicationContext) {
         resource: { type: req.type, units: req.units },
         extraStorageTb: req.extraStorageTb,
         allocatedOn,
+        servers: req.servers, // O4: an activity argument, not a command: replays as before
       });
       if (!held.ok) {
         refuse(allocating, held.reason, CAPACITY_REFUSED);
@@ -372,7 +373,7 @@ export function operationPhase(ctx: ApplicationContext) {
       const review = openReview!;
       const from = { ...allocation.resource };
       if (req.decision === 'INCREASE' || req.decision === 'DECREASE') {
-        const changed = await activities.changeGrantedResource({ applicationId: input.applicationId, callId: input.callId, from, to: req.to });
+        const changed = await activities.changeGrantedResource({ applicationId: input.applicationId, callId: input.callId, from, to: req.to, servers: req.servers });
         if (!changed.ok) {
           refuse(deciding, changed.reason, CAPACITY_REFUSED);
           return undefined;

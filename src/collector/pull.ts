@@ -1,0 +1,74 @@
+/**
+ * O4: pulls the dedicated allocations' daily utilisation from Prometheus into
+ * utilisation_samples, the table the monthly check judges from. Idempotent per
+ * allocation and day: days that already have a sample are neither queried nor written.
+ */
+import { allocationDayMean, addDays, compareDates, maxDate, minDate, type IsoDate } from '../domain';
+import type { Sql } from '../db';
+import { allocationsToPull, insertPulledSamples, type AllocationToPull } from '../db/utilisation-pull';
+import { serverDailyUtilisation, type PrometheusSource } from './prometheus';
+
+export interface CollectorSettings extends PrometheusSource {
+  /** Queries in flight at once (PROMETHEUS_CONCURRENCY). */
+  concurrency: number;
+  /** How many days back a daily run looks for days still without a sample (PROMETHEUS_LOOKBACK_DAYS). */
+  lookbackDays: number;
+}
+
+export interface PullReport {
+  from: IsoDate;
+  through: IsoDate;
+  allocations: number;
+  /** Allocations with days to fill but no server recorded (allocated before migration 011, or without server names). */
+  withoutServers: number;
+  queries: number;
+  stored: number;
+  /** Days asked for that Prometheus had no data for: left without a sample (missing, not 0). */
+  missing: number;
+}
+
+/** The days of [from, through] within the allocation's support that still have no sample. */
+function daysToFill(a: AllocationToPull, from: IsoDate, through: IsoDate): IsoDate[] {
+  const first = maxDate(from, a.allocatedOn);
+  const last = minDate(through, a.endsOn);
+  const have = new Set(a.sampled);
+  const out: IsoDate[] = [];
+  for (let d = first; compareDates(d, last) <= 0; d = addDays(d, 1)) if (!have.has(d)) out.push(d);
+  return out;
+}
+
+async function inParallel<T>(items: readonly T[], width: number, f: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, async () => {
+    while (next < items.length) await f(items[next++]!);
+  }));
+}
+
+export async function pullUtilisation(
+  sql: Sql,
+  settings: CollectorSettings,
+  window: { from: IsoDate; through: IsoDate; applicationId?: string },
+  progress: () => void = () => undefined,
+): Promise<PullReport> {
+  const { from, through } = window;
+  const allocations = await allocationsToPull(sql, window);
+  const report: PullReport = { from, through, allocations: allocations.length, withoutServers: 0, queries: 0, stored: 0, missing: 0 };
+  const work = allocations.map((a) => ({ a, days: daysToFill(a, from, through) })).filter((w) => w.days.length > 0);
+  const rows: Array<{ application_id: string; day: string; mean_percent: number }> = [];
+  await inParallel(work, settings.concurrency, async ({ a, days }) => {
+    if (a.servers.length === 0) {
+      report.withoutServers += 1;
+      return;
+    }
+    const perServer = await Promise.all(a.servers.map((s) => serverDailyUtilisation(settings, s, days[0]!, days.at(-1)!)));
+    report.queries += a.servers.length;
+    for (const day of days) {
+      const mean = allocationDayMean(perServer.map((m) => m.get(day) ?? NaN));
+      if (mean === null) report.missing += 1;
+      else rows.push({ application_id: a.applicationId, day, mean_percent: mean });
+    }
+    progress();
+  });
+  report.stored = await insertPulledSamples(sql, rows);
+  return report;
+}
