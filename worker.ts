@@ -63,7 +63,7 @@ export async function runWorker(opts: {
     // O4: best effort: a Temporal without Schedules (the time-skipping test server) still runs
     // the worker; the monthly check pulls its own month in any case.
     await ensureCollectorSchedule(client, config).catch((err: unknown) =>
-      logErrorSafely('utilisation-collector schedule not created', err));
+      logErrorSafely('O4: creating the utilisation-collector schedule', err));
   }
   const done = worker.run().finally(async () => {
     transport.close();

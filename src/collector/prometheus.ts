@@ -3,7 +3,7 @@
  * server's GPU utilisation per Seoul day from Prometheus' HTTP API (query_range, one step
  * per day), from the NVIDIA DCGM exporter's DCGM_FI_DEV_GPU_UTIL (0–100 per GPU).
  */
-import { addDays, compareDates, startOfDayKst, type IsoDate } from '../domain';
+import { addDays, compareDates, endOfDayKst, type IsoDate } from '../domain';
 
 export interface PrometheusSource {
   /** Base URL of Prometheus, e.g. http://prometheus:9090 (PROMETHEUS_URL). */
@@ -29,8 +29,11 @@ export function utilisationQueryFor(source: Pick<PrometheusSource, 'query' | 'la
   return source.query.replace(/\$label/g, source.label).replace(/\$server/g, promqlString(server));
 }
 
-/** T1: a Seoul day is judged at its end, 24:00 KST (= 00:00 of the next day), in Prometheus' seconds. */
-export const dayEndSeconds = (d: IsoDate) => startOfDayKst(addDays(d, 1)) / 1000;
+/**
+ * T1: a Seoul day is read at its last millisecond (23:59:59.999 KST), in Prometheus'
+ * seconds: a `[1d]` range then holds that day's samples only, not the next day's first.
+ */
+export const dayEndSeconds = (d: IsoDate) => endOfDayKst(d) / 1000;
 
 interface RangeResponse {
   status: 'success' | 'error';
@@ -71,15 +74,16 @@ export async function serverDailyUtilisation(
     for (const [t, v] of series.values) {
       const value = Number(v);
       if (!Number.isFinite(value)) continue;
-      const s = sums.get(t) ?? { sum: 0, n: 0 };
+      const ms = Math.round(t * 1000); // keyed by the millisecond: no float comparison
+      const s = sums.get(ms) ?? { sum: 0, n: 0 };
       s.sum += value;
       s.n += 1;
-      sums.set(t, s);
+      sums.set(ms, s);
     }
   }
   const out = new Map<IsoDate, number>();
   for (let d = first; compareDates(d, last) <= 0; d = addDays(d, 1)) {
-    const s = sums.get(dayEndSeconds(d));
+    const s = sums.get(endOfDayKst(d));
     if (s) out.set(d, s.sum / s.n);
   }
   return out;
