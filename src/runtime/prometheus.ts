@@ -35,9 +35,14 @@ export function openMetricsGauge(
 
 /** Writes `text` (OpenMetrics, ending in `# EOF`) as TSDB blocks into `tsdbDir`. */
 export async function backfill(tsdbDir: string, text: string): Promise<void> {
-  mkdirSync(tsdbDir, { recursive: true });
   const file = path.join(path.dirname(tsdbDir), `${path.basename(tsdbDir)}-backfill.om`);
   writeFileSync(file, text);
+  await backfillFile(tsdbDir, file);
+}
+
+/** The same from an OpenMetrics file (large backfills are written as a stream). */
+export async function backfillFile(tsdbDir: string, file: string): Promise<void> {
+  mkdirSync(tsdbDir, { recursive: true });
   // Blocks of up to 31 days: fewer, larger blocks load faster than promtool's default 2 h ones.
   await run(promtoolBinary(), ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=744h', file, tsdbDir], {
     maxBuffer: 64 * 1024 * 1024,
