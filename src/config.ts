@@ -68,13 +68,15 @@ export const configSchema = z.object({
    * from Prometheus"). Unset: samples come only through the API (collector keys, CSV).
    */
   PROMETHEUS_URL: z.string().url().optional(),
-  /** PromQL for one server's day, evaluated at 24:00 KST; `$server` the server's name, `$label` PROMETHEUS_SERVER_LABEL. */
+  /** PromQL for servers' day, evaluated at 23:59:59.999 KST; `$servers` a regex of a batch's names (or `$server` one name), `$label` PROMETHEUS_SERVER_LABEL. */
   PROMETHEUS_UTILISATION_QUERY: z.string().min(1).default(DEFAULT_UTILISATION_QUERY),
   /** The label that carries the server name the operators give at allocation (the DCGM exporter's instance). */
   PROMETHEUS_SERVER_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').default('instance'),
   PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Queries in flight at once: Prometheus answers each in milliseconds; more only loads it. */
   PROMETHEUS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Servers per query when PROMETHEUS_UTILISATION_QUERY takes `$servers` (a regex alternation): one query per batch. */
+  PROMETHEUS_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** A daily run also fills earlier days still without a sample, this far back (a whole judged month and then some). */
   PROMETHEUS_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(400).default(35),
   /** The daily pull's time, KST (after 24:00 so the day is complete; the monthly check pulls its own month first anyway). */
@@ -127,6 +129,7 @@ export function collectorSettingsOf(c: Config): CollectorSettings | undefined {
     label: c.PROMETHEUS_SERVER_LABEL,
     timeoutMs: c.PROMETHEUS_TIMEOUT_MS,
     concurrency: c.PROMETHEUS_CONCURRENCY,
+    batchSize: c.PROMETHEUS_BATCH_SIZE,
     lookbackDays: c.PROMETHEUS_LOOKBACK_DAYS,
   };
 }

@@ -114,8 +114,11 @@ test('O4: the live path: Prometheus scrapes the DCGM exporter and the query aver
   const today = kstDateOf(Date.now());
   const got = await eventually(() => serverDailyUtilisation(settings, 'h100-live', today, today), (m) => m.size === 1, 20_000);
   expect(exporter.scrapes()).toBeGreaterThan(0);
+  // The same with a one-server query ($server): the GPUs' series are averaged by the collector.
+  const one = await serverDailyUtilisation({ ...settings, query: 'avg_over_time(DCGM_FI_DEV_GPU_UTIL{$label="$server"}[1d])' }, 'h100-live', today, today);
   await live.stop();
   expect(got.get(today)).toBeCloseTo(70, 5);
+  expect(one.get(today)).toBeCloseTo(70, 5);
 });
 
 test('O4: the daily collector (a Temporal workflow) pulls each dedicated server\'s days into the samples; a re-run writes nothing', async () => {
