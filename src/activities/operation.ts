@@ -112,20 +112,24 @@ export function operationActivities(deps: ActivityDeps) {
         nonePercent: call?.settings.utilisationNonePercent ?? DEFAULT_UTILISATION_THRESHOLDS.nonePercent,
         lowPercent: call?.settings.utilisationLowPercent ?? DEFAULT_UTILISATION_THRESHOLDS.lowPercent,
       };
-      // O4: with Prometheus configured, the month's days still without a sample are pulled
-      // first: the check runs at 00:00 KST on the 1st, before any daily pull could have
-      // fetched the month's last day. A Prometheus outage fails (and retries) the check
+      const judge = async () => {
+        const samples = await sql<Array<{ day: string; meanPercent: number }>>`
+          select day, mean_percent::float8 as "meanPercent" from utilisation_samples
+          where application_id = ${j.applicationId}
+            and day between ${firstDayOfIsoMonth(j.month)}::date and ${lastDayOfIsoMonth(j.month)}::date`;
+        return judgeMonth({ month: j.month, samples, countFrom: j.countFrom, until: j.until, thresholds });
+      };
+      let judgement = await judge();
+      // O4: with Prometheus configured, a month with counted days still without a sample is
+      // pulled first: the check runs at 00:00 KST on the 1st, before any daily pull could
+      // have fetched the month's last day. A Prometheus outage fails (and retries) the check
       // rather than judging, and warning, on days it could not read.
-      if (deps.collector) {
+      if (deps.collector && judgement.daysMissing > 0) {
         await pullUtilisation(sql, deps.collector, {
           from: firstDayOfIsoMonth(j.month), through: lastDayOfIsoMonth(j.month), applicationId: j.applicationId,
         });
+        judgement = await judge();
       }
-      const samples = await sql<Array<{ day: string; meanPercent: number }>>`
-        select day, mean_percent::float8 as "meanPercent" from utilisation_samples
-        where application_id = ${j.applicationId}
-          and day between ${firstDayOfIsoMonth(j.month)}::date and ${lastDayOfIsoMonth(j.month)}::date`;
-      const judgement = judgeMonth({ month: j.month, samples, countFrom: j.countFrom, until: j.until, thresholds });
       await sql`
         insert into utilisation_months (application_id, month, verdict, mean_percent, days_counted, days_missing, judged_on)
         values (${j.applicationId}, ${j.month}, ${judgement.verdict}, ${judgement.mean}, ${judgement.daysCounted},
