@@ -90,8 +90,9 @@ async function seed(sql: Sql) {
     select 'P' || lpad(n::text, 9, '0'), 'bench-prom', 'IN_OPERATION', lpad(n::text, 10, '0'), 'org ' || n, 'project ' || n,
            'DEDICATED', 'H100', 1, false, '{}'::jsonb, 'x', 'H100', 1, '2026-09-15'::date, now()
     from generate_series(1, ${ALLOCATIONS}) n`;
-  await sql`insert into allocation_servers (application_id, server)
-            select 'P' || lpad(n::text, 9, '0'), 'bench-h100-' || lpad(n::text, 4, '0') from generate_series(1, ${ALLOCATIONS}) n`;
+  await sql`insert into allocation_servers (application_id, call_id, name, starts_on)
+            select 'P' || lpad(n::text, 9, '0'), 'bench-prom', 'bench-h100-' || lpad(n::text, 4, '0'), '2026-09-15'::date
+            from generate_series(1, ${ALLOCATIONS}) n`;
 }
 
 async function main() {

@@ -21,7 +21,7 @@ export interface PullReport {
   from: IsoDate;
   through: IsoDate;
   allocations: number;
-  /** Allocations with days to fill but no server recorded (allocated before migration 011, or without server names). */
+  /** Allocations with days to fill but no server recorded (allocated before the K1 inventory, or without server names). */
   withoutServers: number;
   queries: number;
   stored: number;

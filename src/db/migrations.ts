@@ -4,17 +4,16 @@
  * Never edit an applied migration: add the next one.
  */
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
-import { COLLECTOR_MIGRATION } from './migrations/collector';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
-export interface Migration {
-  id: string;
-  sql: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
 
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -201,5 +200,6 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
-  COLLECTOR_MIGRATION,
+  // K1/K2 inventory, O6 change requests (016 as assigned).
+  OPERATION_RULES_MIGRATION,
 ];

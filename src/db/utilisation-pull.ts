@@ -13,7 +13,7 @@ export interface AllocationToPull {
 
 /**
  * O4/K2: the dedicated allocations supported on some day of [from, through], with their
- * servers (allocation_servers, migration 011) and the days that already have samples. The
+ * servers (allocation_servers: K1, the names given at allocation) and the days that already have samples. The
  * shared pool (BOW) is never pulled: it has no monthly check (K2).
  */
 export async function allocationsToPull(
@@ -23,7 +23,7 @@ export async function allocationsToPull(
   return sql<AllocationToPull[]>`
     select a.id as "applicationId", a.allocated_on::text as "allocatedOn",
       least(coalesce(a.support_ended_on, c.support_ends_on), c.support_ends_on)::text as "endsOn",
-      array(select s.server from allocation_servers s where s.application_id = a.id order by s.server) as servers,
+      array(select s.name from allocation_servers s where s.application_id = a.id order by s.name) as servers,
       array(select u.day::text from utilisation_samples u
             where u.application_id = a.id and u.day between ${w.from}::date and ${w.through}::date) as sampled
     from applications a join calls c on c.id = a.call_id
@@ -50,13 +50,4 @@ export async function insertPulledSamples(
     stored += done.length;
   }
   return stored;
-}
-
-/** O1/Q1: the servers an allocation holds now (a quarterly change replaces the set). */
-export async function recordAllocationServers(sql: Sql, applicationId: string, servers: readonly string[]): Promise<void> {
-  await sql`delete from allocation_servers where application_id = ${applicationId} and server <> all(${sql.array([...servers])}::text[])`;
-  if (servers.length === 0) return;
-  await sql`
-    insert into allocation_servers ${sql(servers.map((server) => ({ application_id: applicationId, server })), 'application_id', 'server')}
-    on conflict do nothing`;
 }
