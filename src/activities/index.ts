@@ -3,6 +3,7 @@ import { applicationWorkflowId, type IsoDate } from '../domain';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
 import { changeRequestActivities } from './change-requests';
 import { closeOutActivities } from './closeout';
+import { collectorActivities } from './collector';
 import { evaluationActivities } from './evaluation';
 import { evaluatorActivities } from './evaluators';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
@@ -19,7 +20,7 @@ export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
 
-  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), changeRequestActivities(deps), closeOutActivities(deps), {
+  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), changeRequestActivities(deps), closeOutActivities(deps), collectorActivities(deps), {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
+import type { CollectorSettings } from '../collector/pull';
 import type { Sql } from '../db';
 import type { CallContacts, CallTraining } from '../domain';
 import { renderNotice, type NoticeContext, type NoticeKind } from '../notices/templates';
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   operationsEmail: string;
   /** N2/N3: the service's public URL, under which notices link to applications and queues. */
   publicUrl?: string;
+  /** O4: Prometheus, when configured: the monthly check pulls its month first, the collector workflow daily. */
+  collector?: CollectorSettings;
 }
 
 export type { NoticeRequest } from '../notices/request';

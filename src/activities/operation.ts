@@ -1,4 +1,5 @@
 import type { Sql } from '../db';
+import { pullUtilisation } from '../collector/pull';
 import { writeAudit } from '../db/audit';
 import { recordAllocationServers, serverProblem } from '../db/inventory';
 import type { AuditEntry } from '../workflows/messages';
@@ -127,7 +128,17 @@ export function operationActivities(deps: ActivityDeps) {
       until: IsoDate;
       checkedOn: IsoDate;
     }): Promise<MonthJudgement & { thresholds: UtilisationThresholds }> {
-      const { judgement, thresholds } = await judgeFromSamples(sql, j);
+      let { judgement, thresholds } = await judgeFromSamples(sql, j);
+      // O4: with Prometheus configured, a month with counted days still without a sample is
+      // pulled first: the check runs at 00:00 KST on the 1st, before any daily pull could
+      // have fetched the month's last day. A Prometheus outage fails (and retries) the check
+      // rather than judging, and warning, on days it could not read.
+      if (deps.collector && judgement.daysMissing > 0) {
+        await pullUtilisation(sql, deps.collector, {
+          from: firstDayOfIsoMonth(j.month), through: lastDayOfIsoMonth(j.month), applicationId: j.applicationId,
+        });
+        ({ judgement, thresholds } = await judgeFromSamples(sql, j));
+      }
       await sql`
         insert into utilisation_months (application_id, month, verdict, mean_percent, days_counted, days_missing, judged_on)
         values (${j.applicationId}, ${j.month}, ${judgement.verdict}, ${judgement.mean}, ${judgement.daysCounted},
