@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /**
  * The configuration files of a single-process Temporal cluster on PostgreSQL (rendered by
  * src/runtime/temporal-cluster.ts; docker-compose.yml sets the same choices through the
@@ -99,20 +101,6 @@ dynamicConfigClient:
 
 /**
  * Dynamic config: only what differs from the server's defaults, each for a reason the
- * service has. Shared with docker-compose.yml (deploy/temporal/dynamicconfig.yaml).
+ * service has. One file for `npm run cluster`, the tests' cluster and docker-compose.yml.
  */
-export const CLUSTER_DYNAMIC_CONFIG = `# Temporal dynamic config for the aidc-lifecycle cluster (npm run cluster, docker-compose.yml).
-# Only values that differ from the server's defaults; why: docs/OPERATIONS.md.
-
-# The console and the Temporal UI list workflows by our search attributes; the default of
-# 10 visibility requests/s per namespace is hit by one operator paging while a bench runs.
-frontend.namespaceRPS.visibility:
-  - value: 100
-    constraints: {}
-
-# Workflow ids are "application-<uuid>" style; keep ids within what the SQL visibility
-# index can hold (the schema's workflow_id column is varchar(255)).
-limit.maxIDLength:
-  - value: 255
-    constraints: {}
-`;
+export const CLUSTER_DYNAMIC_CONFIG_FILE = path.resolve(__dirname, '..', '..', '..', 'deploy', 'temporal', 'dynamicconfig.yaml');

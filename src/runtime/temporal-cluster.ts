@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { ALL_SEARCH_ATTRIBUTES, CLI_SEARCH_ATTRIBUTE_TYPE } from '../workflows/search-attributes';
 import { assertPortFree, freeLowPort } from './ports';
 import { pidAlive, tail, waitForExit } from './processes';
-import { CLUSTER_DYNAMIC_CONFIG, clusterConfigYaml, type ClusterPorts } from './temporal-cluster-config';
+import { CLUSTER_DYNAMIC_CONFIG_FILE, clusterConfigYaml, type ClusterPorts } from './temporal-cluster-config';
 
 /**
  * A real Temporal cluster (not the dev server): `temporal-server` 1.29 built from the Go
@@ -220,7 +220,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
 
   const url = new URL(opts.postgresAdminUrl);
   const dynamicConfigFile = path.join(configDir, 'dynamicconfig.yaml');
-  writeFileSync(dynamicConfigFile, CLUSTER_DYNAMIC_CONFIG);
+  copyFileSync(CLUSTER_DYNAMIC_CONFIG_FILE, dynamicConfigFile);
   const yaml = clusterConfigYaml({
     ip,
     ports: await clusterPorts(opts.port),
