@@ -72,13 +72,21 @@ async function migrateDatabase(opts: TemporalClusterOptions, database: string, p
     SQL_DATABASE: database,
   };
   const admin = postgres(opts.postgresAdminUrl, { max: 1, onnotice: () => undefined });
-  let fresh: boolean;
   try {
-    const exists = (await admin`select 1 from pg_database where datname = ${database}`).length > 0;
-    if (!exists) await admin`create database ${admin(database)}`;
-    fresh = !exists;
+    if ((await admin`select 1 from pg_database where datname = ${database}`).length === 0) await admin`create database ${admin(database)}`;
   } finally {
     await admin.end({ timeout: 5 });
+  }
+  // setup-schema writes version 0.0 (it would reset a migrated database): only where the
+  // tool never ran, which is also a database created by a start that died right after.
+  const dbUrl = new URL(opts.postgresAdminUrl);
+  dbUrl.pathname = `/${encodeURIComponent(database)}`;
+  const db = postgres(dbUrl.toString(), { max: 1, onnotice: () => undefined });
+  let fresh: boolean;
+  try {
+    fresh = (await db<Array<{ t: string | null }>>`select to_regclass('schema_version')::text as t`)[0]?.t == null;
+  } finally {
+    await db.end({ timeout: 5 });
   }
   const tool = async (...args: string[]) => {
     try {
