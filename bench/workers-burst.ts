@@ -18,8 +18,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli, ensureTemporalServer } from '../scripts/tools';
@@ -46,6 +46,16 @@ async function pool<T>(items: T[], concurrency: number, f: (item: T) => Promise<
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < items.length) await f(items[next++]!);
   }));
+}
+
+/** CPU seconds (user + system) a live process has used, from /proc (Linux; 0 elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ ticks
+  } catch {
+    return 0;
+  }
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
@@ -171,12 +181,15 @@ async function main() {
       const startRate = BURST / ((Date.now() - t) / 1000);
 
       const spawned = Date.now();
+      const logFd = openSync(path.join(dir, `worker-${workers}.log`), 'a');
       const children = Array.from({ length: workers }, () =>
         spawn(process.execPath, [path.join(__dirname, '..', 'worker.js')], {
           env: { ...process.env, ...env, TEMPORAL_TASK_QUEUE: queue, WORKFLOW_BUNDLE_PATH: bundlePath },
-          stdio: ['ignore', 'ignore', 'inherit'],
+          stdio: ['ignore', logFd, logFd],
         }),
       );
+      closeSync(logFd);
+      let workerCpu = 0;
       let row: { sent: number; first: Date | null; last: Date | null } = { sent: 0, first: null, last: null };
       try {
         const deadline = Date.now() + 600_000;
@@ -189,6 +202,7 @@ async function main() {
           await new Promise((r) => setTimeout(r, 200));
         }
       } finally {
+        workerCpu = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
         await Promise.all(children.map(stopProcess));
       }
       if (row.sent < BURST) throw new Error(`${workers} worker(s): only ${row.sent}/${BURST} receipts sent in 10 minutes`);
@@ -197,13 +211,14 @@ async function main() {
       rounds.push({ workers, drainMs, fromSpawnMs, startRate });
       console.log(
         `${workers} worker process${workers > 1 ? 'es' : ''}: burst started at ${startRate.toFixed(1)}/s (${(startRate / rawRate).toFixed(2)}× raw); ` +
-          `drained in ${seconds(drainMs)} (${(BURST / (drainMs / 1000)).toFixed(1)} intakes/s), ${seconds(fromSpawnMs)} from spawn`,
+          `drained in ${seconds(drainMs)} (${(BURST / (drainMs / 1000)).toFixed(1)} intakes/s), ${seconds(fromSpawnMs)} from spawn; ` +
+          `worker CPU ${workerCpu.toFixed(1)} s (${((workerCpu * 1000) / BURST).toFixed(0)} ms per intake), load average ${loadavg()[0]!.toFixed(1)}`,
       );
     }
     const [one, two] = rounds as [typeof rounds[0], typeof rounds[0]];
     console.log(
       `\ntwo workers vs one: drain ${(one.drainMs / two.drainMs).toFixed(2)}× faster, from spawn ${(one.fromSpawnMs / two.fromSpawnMs).toFixed(2)}× ` +
-        `(the machine's cores are shared: two processes can only gain what is idle)`,
+        `(${cpus().length} cores, shared: a second process can only use CPU the first leaves idle)`,
     );
   } finally {
     for (const stop of stops) await stop().catch((err: unknown) => console.error(`stop: ${String(err)}`));

@@ -50,9 +50,13 @@ export async function main(): Promise<void> {
     say(`  persistence ${cluster.databases.temporal}, visibility ${cluster.databases.visibility} on ${db?.displayUrl ?? 'TEMPORAL_DB_URL'}`);
     say(`  TEMPORAL_ADDRESS=${cluster.address}`);
     say('Ctrl-C stops it.');
+    // The server and PostgreSQL are unref'd children: this timer keeps the process (and so
+    // them: its exit hooks stop them) alive until a signal.
+    const alive = setInterval(() => undefined, 60_000);
     await new Promise<void>((resolve) => {
       for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve());
     });
+    clearInterval(alive);
     say('stopping...');
     await cluster.stop();
   } finally {
