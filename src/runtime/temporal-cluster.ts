@@ -1,13 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { ALL_SEARCH_ATTRIBUTES, CLI_SEARCH_ATTRIBUTE_TYPE } from '../workflows/search-attributes';
 import { assertPortFree, freeLowPort } from './ports';
-import { pidAlive, tail, waitForExit } from './processes';
+import { spawnServer, stopLeftoverServer, tail } from './processes';
 import { CLUSTER_DYNAMIC_CONFIG_FILE, clusterConfigYaml, type ClusterPorts } from './temporal-cluster-config';
 
 /**
@@ -192,22 +192,6 @@ function lastLogLines(logFile: string): string {
     .join('\n');
 }
 
-/** A server on the same directory left running by an earlier process that died. */
-async function stopLeftover(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);
-  rmSync(pidFile, { force: true });
-  if (!Number.isFinite(pid) || !pidAlive(pid)) return;
-  try {
-    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('temporal-server')) return;
-  } catch {
-    return;
-  }
-  note(`stopping a server left running by an earlier start (pid ${pid})`);
-  process.kill(pid, 'SIGTERM');
-  if (!(await waitForExit(pid, 20_000))) process.kill(pid, 'SIGKILL');
-}
-
 export async function startTemporalCluster(opts: TemporalClusterOptions): Promise<RunningCluster> {
   const ip = opts.ip ?? '127.0.0.1';
   const dir = path.resolve(opts.dir);
@@ -215,7 +199,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   mkdirSync(configDir, { recursive: true });
   const pidFile = path.join(dir, 'server.pid');
   const logFile = path.join(dir, 'server.log');
-  await stopLeftover(pidFile);
+  await stopLeftoverServer(pidFile, 'temporal-server', 'SIGTERM', 'a Temporal cluster');
   if (opts.port >= 32768) throw new Error(`Temporal frontend port ${opts.port}: the server stores ports as SMALLINT; choose one below 32768`);
   await assertPortFree(opts.port, 'Temporal frontend', 'Is another Temporal server running?');
 
@@ -240,52 +224,25 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   // It holds the database password.
   writeFileSync(path.join(configDir, 'development.yaml'), yaml, { mode: 0o600 });
 
-  const logFd = openSync(logFile, 'a');
-  const child = spawn(opts.server, ['--root', dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
+  // SIGTERM is graceful: the services leave the membership ring before the process exits.
+  const server = spawnServer({
+    command: opts.server,
+    args: ['--root', dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
+    logFile,
+    pidFile,
+    signal: 'SIGTERM',
   });
-  closeSync(logFd);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${opts.server}`);
-  writeFileSync(pidFile, String(pid));
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = signal ?? `exit code ${code}`;
-  });
-  const onExit = () => {
-    try {
-      if (pidAlive(pid)) process.kill(pid, 'SIGTERM');
-    } catch {
-      // gone already
-    }
-  };
-  process.on('exit', onExit);
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      process.removeListener('exit', onExit);
-      if (pidAlive(pid)) {
-        process.kill(pid, 'SIGTERM'); // graceful: the services leave the membership ring
-        if (!(await waitForExit(pid, 20_000))) {
-          process.kill(pid, 'SIGKILL');
-          await waitForExit(pid, 5000);
-        }
-      }
-      rmSync(pidFile, { force: true });
-    })();
-    return stopped;
-  };
+  const stop = server.stop;
 
   const address = `${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.port}`;
   try {
     await provisionNamespace(opts, address, Date.now() + (opts.readyTimeoutMs ?? 90_000), () =>
-      exited ? `temporal-server exited (${exited}). Last lines of ${logFile}:\n${lastLogLines(logFile)}` : undefined,
+      server.exited() ? `temporal-server exited (${server.exited()}). Last lines of ${logFile}:\n${lastLogLines(logFile)}` : undefined,
     );
   } catch (err) {
     await stop();
     throw err;
   }
-  child.unref();
-  return { address, pid, logFile, databases, stop };
+  server.unref();
+  return { address, pid: server.pid, logFile, databases, stop };
 }
