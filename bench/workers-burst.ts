@@ -22,7 +22,8 @@ import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import { ensureTemporalCli, ensureTemporalServer } from '../scripts/tools';
+import { ensureTemporalServer } from '../scripts/temporal-server-tools';
+import { ensureTemporalCli } from '../scripts/tools';
 import { ensureFirstOperatorKey, startApi } from '../src/api/server';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db';

@@ -16,7 +16,8 @@
 import path from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/runtime/embedded-postgres';
 import { startTemporalCluster } from '../src/runtime/temporal-cluster';
-import { ensureTemporalCli, ensureTemporalServer, repoRoot } from './tools';
+import { ensureTemporalServer } from './temporal-server-tools';
+import { ensureTemporalCli, repoRoot } from './tools';
 
 const say = (message: string) => process.stdout.write(`${message}\n`);
 

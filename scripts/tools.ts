@@ -13,20 +13,20 @@
  * local toolchain (Go / Java + Maven), and finally `undefined`, meaning "let the Temporal
  * SDK download its own binary" (callers then pass no `executable`).
  *
- * `node dist/scripts/tools.js` provisions both and prints their paths.
+ * `node dist/scripts/tools.js` provisions both and prints their paths (`--server`: also the
+ * Temporal server and its SQL tool, scripts/temporal-server-tools.ts).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
-  accessSync, chmodSync, closeSync, constants, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync,
+  accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync,
   renameSync, rmSync, statSync, writeFileSync, writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import { pidAlive } from '../src/runtime/processes';
+import { ensureTemporalServer } from './temporal-server-tools';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEST_SERVER_VERSION = '1.31.0';
-/** The Temporal server (and its SQL schema tool) the cluster runs: the version docker-compose.yml pins. */
-export const TEMPORAL_SERVER_VERSION = '1.29.1';
 /** Matches the slf4j-api the test server depends on; only silences "no SLF4J providers". */
 const SLF4J_VERSION = '1.7.36';
 
@@ -54,28 +54,11 @@ export function cachedTestServerPath(): string {
   return path.join(toolsDir(), 'test-server', 'temporal-test-server');
 }
 
-/** The Temporal server, its SQL schema tool and the PostgreSQL schema files they came with. */
-export interface TemporalServerTools {
-  server: string;
-  sqlTool: string;
-  /** `<dir>/postgresql/v12/{temporal,visibility}/versioned`. */
-  schemaDir: string;
-}
-
-export function cachedTemporalServer(): TemporalServerTools {
-  const dir = path.join(toolsDir(), 'temporal-server');
-  return {
-    server: path.join(toolsDir(), 'bin', 'temporal-server'),
-    sqlTool: path.join(toolsDir(), 'bin', 'temporal-sql-tool'),
-    schemaDir: path.join(dir, 'schema'),
-  };
-}
-
-function log(message: string): void {
+export function log(message: string): void {
   process.stderr.write(`[tools] ${message}\n`);
 }
 
-function isExecutableFile(file: string): boolean {
+export function isExecutableFile(file: string): boolean {
   try {
     if (!statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);
@@ -86,7 +69,7 @@ function isExecutableFile(file: string): boolean {
 }
 
 /** First match of `name` on PATH, or undefined. */
-function which(name: string): string | undefined {
+export function which(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -113,7 +96,7 @@ function elapsed(startMs: number): string {
  * Runs a build command, relaying its output line by line to stderr (prefixed) and
  * printing a heartbeat while it is silent, so a multi-minute first build never looks hung.
  */
-function runBuild(label: string, command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+export function runBuild(label: string, command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<void> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -150,7 +133,7 @@ function runBuild(label: string, command: string, args: string[], opts: { cwd?: 
  * both find the tool missing). Waits while a live process holds the lock; takes over a
  * lock left by a dead one.
  */
-async function withLock<T>(lockFile: string, what: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(lockFile: string, what: string, fn: () => Promise<T>): Promise<T> {
   mkdirSync(path.dirname(lockFile), { recursive: true });
   let announced = false;
   for (;;) {
@@ -219,66 +202,6 @@ export async function ensureTemporalCli(): Promise<string | undefined> {
     }
     log(`Temporal CLI ready: ${cached}`);
     return cached;
-  });
-}
-
-function temporalServerComplete(tools: TemporalServerTools): boolean {
-  const stamp = path.join(path.dirname(tools.schemaDir), 'VERSION');
-  return (
-    isExecutableFile(tools.server) &&
-    isExecutableFile(tools.sqlTool) &&
-    existsSync(path.join(tools.schemaDir, 'postgresql', 'v12', 'visibility', 'versioned')) &&
-    existsSync(stamp) &&
-    readFileSync(stamp, 'utf8').trim() === TEMPORAL_SERVER_VERSION
-  );
-}
-
-/**
- * The Temporal server (`go.temporal.io/server/cmd/server`) and its SQL schema tool
- * (`cmd/tools/sql`) at TEMPORAL_SERVER_VERSION, built from the Go module proxy like the CLI
- * (no docker image, no temporal.download), plus the PostgreSQL schema files from the same
- * module, copied next to them so a run never depends on the Go module cache. Undefined when
- * nothing is cached and Go is not installed: `npm run cluster` then says what to install.
- */
-export async function ensureTemporalServer(): Promise<TemporalServerTools | undefined> {
-  const tools = cachedTemporalServer();
-  if (temporalServerComplete(tools)) return tools;
-  const go = which('go');
-  if (!go) {
-    log(`Temporal server not found in ${path.dirname(tools.server)} and Go is not installed to build it; install Go >= 1.24.`);
-    return undefined;
-  }
-  return withLock(path.join(toolsDir(), '.temporal-server.lock'), 'the Temporal server', async () => {
-    if (temporalServerComplete(tools)) return tools;
-    const stage = path.join(toolsDir(), `.build-server-${process.pid}`);
-    rmSync(stage, { recursive: true, force: true });
-    mkdirSync(stage, { recursive: true });
-    mkdirSync(path.dirname(tools.server), { recursive: true });
-    const module = `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`;
-    log(`building Temporal server v${TEMPORAL_SERVER_VERSION} and its SQL tool with ${go} (first time only, takes many minutes)...`);
-    try {
-      // One `go install` for both: they share almost every package, so the second is nearly free.
-      await runBuild('go install temporal server', go, [
-        'install',
-        `go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`,
-        `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`,
-      ], { env: { ...process.env, GOBIN: stage } });
-      const modCache = execFileSync(go, ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
-      const schemaSource = path.join(modCache, module, 'schema', 'postgresql', 'v12');
-      const schemaTarget = path.join(tools.schemaDir, 'postgresql', 'v12');
-      rmSync(tools.schemaDir, { recursive: true, force: true });
-      mkdirSync(schemaTarget, { recursive: true });
-      for (const part of ['temporal', 'visibility']) cpSync(path.join(schemaSource, part), path.join(schemaTarget, part), { recursive: true });
-      // The module cache is read-only; the copies must stay deletable.
-      execFileSync('chmod', ['-R', 'u+w', tools.schemaDir]);
-      renameSync(path.join(stage, 'server'), tools.server);
-      renameSync(path.join(stage, 'sql'), tools.sqlTool);
-      writeFileSync(path.join(path.dirname(tools.schemaDir), 'VERSION'), `${TEMPORAL_SERVER_VERSION}\n`);
-    } finally {
-      rmSync(stage, { recursive: true, force: true });
-    }
-    log(`Temporal server ready: ${tools.server}`);
-    return tools;
   });
 }
 

@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { ensureTemporalCli, ensureTemporalServer, ensureTestServer } from '../../scripts/tools';
+import { ensureTemporalServer } from '../../scripts/temporal-server-tools';
+import { ensureTemporalCli, ensureTestServer } from '../../scripts/tools';
 import { startDevServer, type RunningDevServer } from '../../src/runtime/dev-server';
 import { startTemporalCluster, type RunningCluster } from '../../src/runtime/temporal-cluster';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/runtime/embedded-postgres';
