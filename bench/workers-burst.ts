@@ -84,6 +84,7 @@ async function main() {
     const mail = await startMailInbox({ smtpPort: 0, webPort: 0 });
     stops.unshift(() => mail.stop());
     let address = process.env.TEMPORAL_ADDRESS;
+    let serverPid: number | undefined;
     if (!address) {
       const [server, cli] = await Promise.all([ensureTemporalServer(), ensureTemporalCli()]);
       if (!server || !cli) throw new Error('no Temporal server/CLI: install Go, or set TEMPORAL_ADDRESS to a running cluster');
@@ -92,6 +93,7 @@ async function main() {
       });
       stops.unshift(() => cluster.stop());
       address = cluster.address;
+      serverPid = cluster.pid;
     }
     console.log(`  services up in ${seconds(Date.now() - t)}: temporal ${address}${process.env.TEMPORAL_ADDRESS ? ' (TEMPORAL_ADDRESS)' : ' (own cluster on PostgreSQL)'}`);
 
@@ -182,6 +184,7 @@ async function main() {
       const startRate = BURST / ((Date.now() - t) / 1000);
 
       const spawned = Date.now();
+      const serverCpuBefore = cpuSeconds(serverPid);
       const logFd = openSync(path.join(dir, `worker-${workers}.log`), 'a');
       const children = Array.from({ length: workers }, () =>
         spawn(process.execPath, [path.join(__dirname, '..', 'worker.js')], {
@@ -191,6 +194,7 @@ async function main() {
       );
       closeSync(logFd);
       let workerCpu = 0;
+      let serverCpu = 0;
       let row: { sent: number; first: Date | null; last: Date | null } = { sent: 0, first: null, last: null };
       try {
         const deadline = Date.now() + 600_000;
@@ -204,6 +208,7 @@ async function main() {
         }
       } finally {
         workerCpu = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
+        serverCpu = cpuSeconds(serverPid) - serverCpuBefore;
         await Promise.all(children.map(stopProcess));
       }
       if (row.sent < BURST) throw new Error(`${workers} worker(s): only ${row.sent}/${BURST} receipts sent in 10 minutes`);
@@ -213,7 +218,8 @@ async function main() {
       console.log(
         `${workers} worker process${workers > 1 ? 'es' : ''}: burst started at ${startRate.toFixed(1)}/s (${(startRate / rawRate).toFixed(2)}× raw); ` +
           `drained in ${seconds(drainMs)} (${(BURST / (drainMs / 1000)).toFixed(1)} intakes/s), ${seconds(fromSpawnMs)} from spawn; ` +
-          `worker CPU ${workerCpu.toFixed(1)} s (${((workerCpu * 1000) / BURST).toFixed(0)} ms per intake), load average ${loadavg()[0]!.toFixed(1)}`,
+          `CPU: workers ${workerCpu.toFixed(1)} s (${((workerCpu * 1000) / BURST).toFixed(0)} ms per intake)` +
+          `${serverPid ? `, temporal-server ${serverCpu.toFixed(1)} s` : ''}; load average ${loadavg()[0]!.toFixed(1)}`,
       );
     }
     const [one, two] = rounds as [typeof rounds[0], typeof rounds[0]];
