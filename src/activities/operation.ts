@@ -4,6 +4,7 @@ import type { AuditEntry } from '../workflows/messages';
 import {
   DEFAULT_UTILISATION_THRESHOLDS,
   firstDayOfIsoMonth,
+  inRankOrder,
   judgeMonth,
   lastDayOfIsoMonth,
   type AcceleratorType,
@@ -14,7 +15,9 @@ import {
   type QuarterlyRecommendation,
   type UtilisationThresholds,
   type UtilisationVerdict,
+  waitlistTakes,
 } from '../domain';
+import { waitlistOf } from '../db/waitlist';
 import { callRemainingCapacity, callRemainingExtraStorageTb } from './capacity';
 import type { ActivityDeps } from './notify';
 
@@ -26,7 +29,7 @@ export type CapacityOutcome = { ok: true } | { ok: false; reason: string };
  * two operators allocating the last server at the same moment cannot both get it. The
  * check excludes the application itself: what it already holds is given back first.
  */
-async function withCallCapacityLock<T>(sql: Sql, callId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
+export async function withCallCapacityLock<T>(sql: Sql, callId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`K5:${callId}`}))`;
     return f(tx as unknown as Sql);
@@ -181,8 +184,9 @@ export function operationActivities(deps: ActivityDeps) {
 
     /**
      * V7: capacity of `type` was freed: the first waitlisted application of that type in the
-     * call (selection rank order) that now fits. `exceptApplicationId` is the application
-     * giving the resource back, whose row may still show a holding status.
+     * call's waitlist order (V5/V6/I6 across batches, not a batch's own rank) that fits what
+     * is free. `exceptApplicationId` is the application giving the resource back, whose row
+     * may still show a holding status. `rank` is the candidate's place on the waitlist.
      */
     async findWaitlistOffer(f: { callId: string; type: AcceleratorType; exceptApplicationId?: string }): Promise<{
       applicationId: string;
@@ -195,19 +199,15 @@ export function operationActivities(deps: ActivityDeps) {
       const left = await callRemainingCapacity(sql, f.callId, f.exceptApplicationId);
       const free = left[f.type];
       if (free <= 0) return null;
-      const [w] = await sql<Array<{ id: string; title: string; organisation_name: string; selection_rank: number | null; units: number }>>`
-        select id, title, organisation_name, selection_rank, coalesce(granted_units, units) as units from applications
-        where call_id = ${f.callId} and status = 'WAITLISTED' and coalesce(granted_type, accelerator_type) = ${f.type}
-          and coalesce(granted_units, units) <= ${free}
-        order by selection_rank nulls last, total_score desc nulls last, submitted_at, id
-        limit 1`;
+      const waitlist = inRankOrder(await waitlistOf(sql, f.callId));
+      const w = waitlistTakes(waitlist, left).find((x) => x.resource.type === f.type);
       if (!w) return null;
       return {
-        applicationId: w.id,
+        applicationId: w.applicationId,
         title: w.title,
-        organisationName: w.organisation_name,
-        rank: w.selection_rank,
-        resource: { type: f.type, units: w.units },
+        organisationName: w.organisationName,
+        rank: waitlist.indexOf(w) + 1,
+        resource: w.resource,
         free,
       };
     },

@@ -18,3 +18,6 @@ export * from './masking';
 export * from './text';
 export * from './signin';
 export * from './contacts';
+export * from './waitlist';
+export * from './release';
+export * from './exclusion';

@@ -7,6 +7,7 @@ import { FAILED_TEMPLATES } from './failed';
 import { contactFieldOf, type Audience } from './fields';
 import { INTAKE_TEMPLATES } from './intake';
 import { OPERATION_TEMPLATES } from './operation';
+import { SELECTION_TEMPLATES } from './selection';
 import { SIGNIN_TEMPLATES } from './signin';
 
 export type { NoticeContext } from './base';
@@ -16,6 +17,7 @@ export const NOTICE_TEMPLATES = {
   ...INTAKE_TEMPLATES,
   ...EVALUATION_TEMPLATES,
   ...OPERATION_TEMPLATES,
+  ...SELECTION_TEMPLATES,
   ...CLOSEOUT_TEMPLATES,
   ...SIGNIN_TEMPLATES,
   ...EVALUATOR_TEMPLATES,
@@ -50,6 +52,8 @@ export const NOTICE_AUDIENCE: Record<NoticeKind, Audience> = {
   QUARTERLY_DECISION: 'APPLICANT',
   RECLAIMED: 'APPLICANT',
   WAITLIST_OFFER: 'OPERATORS',
+  SELECTION_RELEASE_SOON: 'OPERATORS',
+  SELECTION_RELEASED: 'APPLICANT',
   CLOSE_OUT_SUPPORT_ENDED: 'APPLICANT',
   CLOSE_OUT_REMINDER: 'APPLICANT',
   CLOSE_OUT_OVERDUE: 'APPLICANT',

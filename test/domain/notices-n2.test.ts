@@ -44,6 +44,8 @@ const SAMPLES: Record<NoticeKind, { data: Record<string, unknown>; due?: string;
   QUARTERLY_DECISION_OVERDUE: { data: { reviewDate: '2027-06-30', dueOn: '2027-07-14' } },
   QUARTERLY_DECISION: { data: { decision: 'DECREASE', reviewDate: '2027-06-30', from: resource, to: { type: 'H100', units: 1 } } },
   RECLAIMED: { data: { reason: 'MISUSE', text: '채굴', endedOn: '2027-05-01', restricted: true } },
+  SELECTION_RELEASE_SOON: { data: { resultOn: '2027-02-20', releaseOn: '2027-03-22', resource } },
+  SELECTION_RELEASED: { data: { rule: 'V9', releaseOn: '2027-03-22', early: false, resource } },
   WAITLIST_OFFER: { data: { candidateId: 'ZZ12CD34EF', resource, cause: '철회', type: 'H100', free: 2, rank: 1, title: 't', organisationName: 'o' } },
   CLOSE_OUT_SUPPORT_ENDED: {
     data: { endedOn: '2027-12-31', reason: 'SUPPORT_END', reportDue: '2028-01-31', dataSharingDue: '2028-03-31', report: 'DUE', dataSharing: 'DUE' },

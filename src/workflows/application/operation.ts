@@ -23,6 +23,8 @@ import {
 } from '../../domain';
 import type { AuditEntry } from '../messages';
 import type { ApplicationContext } from './context';
+import type { exclusionHandling } from './exclusion';
+import type { selectedPhase } from './selected';
 import { activities, now, today } from './context';
 import {
   allocateUpdate,
@@ -39,6 +41,9 @@ import {
   type SetupDoneRequest,
   type SupportEnd,
 } from './operation-messages';
+
+type ExclusionHandling = ReturnType<typeof exclusionHandling>;
+type SelectedPhase = ReturnType<typeof selectedPhase>;
 
 /**
  * An Update the main flow carries out: the handler parks the request and waits for the
@@ -87,7 +92,7 @@ function checkAfter(check: IsoDate, supportEnd: IsoDate): IsoDate | null {
  * PostgreSQL (O4, O5, I1) and every allocation is reviewed quarterly (Q1, I2); reclaim
  * (Q2, Q3) or withdrawal ends support early, and freed capacity goes to the waitlist (V7).
  */
-export function operationPhase(ctx: ApplicationContext) {
+export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHandling, selected: SelectedPhase) {
   const { state, input } = ctx;
   let allocating: Pending<AllocationRequest, AllocationView> | undefined;
   let settingUp: Pending<SetupDoneRequest, AllocationView> | undefined;
@@ -201,14 +206,38 @@ export function operationPhase(ctx: ApplicationContext) {
     // ---- O1: allocation (a waitlisted application only once capacity frees, V7/K5) ----
     let alloc: AllocationView | undefined;
     while (!alloc) {
-      await waitUntil(() => open(allocating) || ctx.withdrawal !== undefined, supportEndAt, `O1: waiting for the allocation until the support end ${input.supportEndsOn}`);
+      // V9: a selected application's release clock (none for histories before it, or while waitlisted).
+      const event = selected.next();
+      const plan = selected.version;
+      const woken = () => open(allocating) || ctx.withdrawal !== undefined || ctx.exclusion !== undefined || selected.version !== plan;
+      if (event && event.at < supportEndAt) await waitUntil(woken, event.at, event.summary);
+      else await waitUntil(woken, supportEndAt, `O1: waiting for the allocation until the support end ${input.supportEndsOn}`);
+      // A selected application holds its resource (K5); so does a waitlisted one changed to a type with capacity (V7).
+      const holds = outcome === 'SELECTED' || state.status === 'SELECTED';
       if (ctx.withdrawal) {
         finish('the application was withdrawn');
         // A selected application held its resource (K5): the waitlist may use it now (V7).
-        if (outcome === 'SELECTED') await offerFreedCapacity('WITHDRAWN', state.acceleratorType, input.applicationId);
+        if (holds) await offerFreedCapacity('WITHDRAWN', state.acceleratorType, input.applicationId);
+        return false;
+      }
+      if (ctx.exclusion) {
+        // E4/E6: excluded before allocation; what it held goes to the waitlist (V7).
+        finish('the application was excluded');
+        await exclusion.apply();
+        if (holds) await offerFreedCapacity('EXCLUDED', state.acceleratorType, input.applicationId);
         return false;
       }
       if (!open(allocating)) {
+        if (selected.version !== plan) continue;
+        if (event && event.at < supportEndAt && now() >= event.at) {
+          if (await event.run()) {
+            // V9: released: the capacity goes to the waitlist (V7) and the workflow ends.
+            finish('the selection was released (V9)');
+            await offerFreedCapacity('RELEASED', state.acceleratorType, input.applicationId);
+            return false;
+          }
+          continue;
+        }
         finish('the support period is over');
         return false;
       }
