@@ -12,7 +12,9 @@ import { mount, registry } from './route';
 import { applicationRoutes } from './routes/applications';
 import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
+import { committeeRoutes } from './routes/committee';
 import { evaluationRoutes } from './routes/evaluation';
+import { exclusionRoutes } from './routes/exclusion';
 import { operationRoutes } from './routes/operation';
 import { signInRoutes } from './routes/signin';
 import { emailRateLimiter } from './rate-limit';
@@ -33,6 +35,8 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...applicationRoutes(deps),
     ...signInRoutes(deps),
     ...evaluationRoutes(deps),
+    ...committeeRoutes(deps), // V7, V8
+    ...exclusionRoutes(deps), // E4/E6, V9
     ...operationRoutes(deps),
     ...closeOutRoutes(deps),
     ...consoleApiRoutes(deps),

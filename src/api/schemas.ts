@@ -40,6 +40,7 @@ export const callSettingsSchema = z.strictObject({
   minEvaluators: z.number().int().min(1).max(20).default(5).describe('I4'),
   utilisationNonePercent: z.number().min(0).max(100).default(1).describe('I1'),
   utilisationLowPercent: z.number().min(0).max(100).default(20).describe('I1'),
+  selectedReleaseDays: z.number().int().min(8).max(365).default(30).describe('V9: days after its result that a selected application not allocated is released (warned 7 days before)'),
 });
 
 export const createCallSchema = z
@@ -50,7 +51,7 @@ export const createCallSchema = z
     closesOn: isoDateSchema.optional().describe('omit for a rolling call (C1)'),
     supportEndsOn: isoDateSchema,
     capacity: capacitySchema,
-    settings: callSettingsSchema.default({ supplementDays: 7, minEvaluators: 5, utilisationNonePercent: 1, utilisationLowPercent: 20 }),
+    settings: callSettingsSchema.default({ supplementDays: 7, minEvaluators: 5, utilisationNonePercent: 1, utilisationLowPercent: 20, selectedReleaseDays: 30 }),
     cutoffs: z.array(isoDateSchema).max(50).default([]).describe('initial batch cutoffs (C2)'),
     surveyOn: z.string().refine(isSurveyDay, "R6: a day of the year 'MM-DD'").optional().describe('R6: yearly survey day (default: a month before the support end)'),
     contacts: callContactsSchema.optional(),

@@ -247,6 +247,7 @@ export function applicationRoutes(deps: ApiDeps) {
       priority: app.priority,
       supportEndsOn: call.support_ends_on,
       supplementDays: (call.settings as CreateCall['settings']).supplementDays,
+      selectedReleaseDays: (call.settings as Partial<CreateCall['settings']>).selectedReleaseDays, // V9 (absent: 30)
     };
     try {
       await client.workflow.start(applicationWorkflow, {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import {
   addDays,
   compareDates,
@@ -41,6 +41,9 @@ import {
   type SetupDoneRequest,
   type SupportEnd,
 } from './operation-messages';
+
+/** docs/PATCHING.md: E6, a reclaim for a false statement restricts the organisation (E5). */
+export const E6_RECLAIM_PATCH = 'e6-false-statement-reclaim-restricts-2026-12';
 
 type ExclusionHandling = ReturnType<typeof exclusionHandling>;
 type SelectedPhase = ReturnType<typeof selectedPhase>;
@@ -300,15 +303,19 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
 
     /** Q2/Q3: reclaim now; misuse also restricts the organisation (E5). */
     async function reclaim(req: ReclaimRequest, reviewDate?: IsoDate): Promise<SupportEnd> {
-      const restricted = reclaimRestricts(req.reason);
+      // E6: a false statement found during support restricts the organisation too (patched:
+      // reclaims recorded before it did not).
+      const falseStatement = req.reason === 'FALSE_STATEMENT' && patched(E6_RECLAIM_PATCH);
+      const restricted = reclaimRestricts(req.reason) || falseStatement;
       const endedOn = today();
       const end: SupportEnd = { endedOn, recordedOn: endedOn, reason: 'RECLAIMED', detail: `${req.reason}: ${req.text}` };
       allocation.reclaim = { reason: req.reason, text: req.text, on: endedOn, restricted };
       if (restricted) {
+        const rule = falseStatement ? 'E6' : 'Q3';
         await activities.restrictOrganisation({
-          key: `${input.applicationId}:Q3`,
+          key: `${input.applicationId}:${rule}`,
           applicationId: input.applicationId,
-          rule: 'Q3',
+          rule,
           reason: `${req.reason}: ${req.text}`,
         });
       }

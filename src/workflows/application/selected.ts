@@ -1,6 +1,6 @@
 import { patched, setHandler } from '@temporalio/workflow';
-import { refuseRule, refuseState } from '../../contracts/refusal';
-import { endOfDayKst, kstDateOf, poolOf, selectionReleaseDates, startOfDayKst, type IsoDate } from '../../domain';
+import { refuseRule, refuseState, refuseViolations } from '../../contracts/refusal';
+import { endOfDayKst, kstDateOf, poolOf, selectionReleaseDates, startOfDayKst, validateResourceRequest, type IsoDate } from '../../domain';
 import type { AuditEntry } from '../messages';
 import { activities, now, type ApplicationContext } from './context';
 import { changeWaitlistedResourceUpdate, releaseSelectionUpdate, type ReleaseRequest } from './selected-messages';
@@ -83,6 +83,8 @@ export function selectedPhase(ctx: ApplicationContext) {
         if (poolOf(req.type) !== state.pool) {
           refuseRule('V7', `the committee changes the type within the application's ${state.pool} pool (A2: one pool per application); ${req.type} is ${poolOf(req.type)}`);
         }
+        // K1: the units the type comes in (the operating system stays the applicant's, K4).
+        refuseViolations(validateResourceRequest({ pool: state.pool, type: req.type, units: req.units, os: state.pool === 'DEDICATED' ? 'UBUNTU' : undefined }));
       },
     },
   );
