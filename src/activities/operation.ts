@@ -46,6 +46,19 @@ async function capacityShortfall(tx: Sql, callId: string, applicationId: string,
   return undefined;
 }
 
+/**
+ * V7: a waitlisted application is allocated only if the capacity free reaches it in the
+ * waitlist's order (V5/V6/I6 across batches): the ones ahead of it that fit take it first.
+ */
+async function waitlistedBehind(tx: Sql, callId: string, applicationId: string): Promise<string | undefined> {
+  const free = await callRemainingCapacity(tx, callId, applicationId);
+  const waitlist = inRankOrder(await waitlistOf(tx, callId));
+  if (waitlistTakes(waitlist, free).some((w) => w.applicationId === applicationId)) return undefined;
+  const place = waitlist.findIndex((w) => w.applicationId === applicationId);
+  const ahead = waitlist.slice(0, Math.max(0, place)).map((w) => w.applicationId);
+  return `K5/V7: the free capacity goes first to the waitlisted application(s) ahead of it (${ahead.join(', ')})`;
+}
+
 /** Activities of the operation phase (idempotent: Temporal may run any of them again). */
 export function operationActivities(deps: ActivityDeps) {
   const { sql } = deps;
@@ -63,10 +76,14 @@ export function operationActivities(deps: ActivityDeps) {
       allocatedOn: IsoDate;
     }): Promise<CapacityOutcome> {
       return withCallCapacityLock(sql, a.callId, async (tx) => {
-        const [row] = await tx<Array<{ allocated_on: string | null }>>`select allocated_on from applications where id = ${a.applicationId}`;
+        const [row] = await tx<Array<{ allocated_on: string | null; status: string }>>`select allocated_on, status from applications where id = ${a.applicationId}`;
         if (!row?.allocated_on) {
           const short = await capacityShortfall(tx, a.callId, a.applicationId, a.resource, a.extraStorageTb);
           if (short) return { ok: false, reason: short };
+          if (row?.status === 'WAITLISTED') {
+            const behind = await waitlistedBehind(tx, a.callId, a.applicationId);
+            if (behind) return { ok: false, reason: behind };
+          }
         }
         await tx`
           update applications set granted_type = ${a.resource.type}, granted_units = ${a.resource.units},
