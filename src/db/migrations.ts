@@ -11,10 +11,9 @@ import { OPERATION_MIGRATION } from './migrations/operation';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
-export interface Migration {
-  id: string;
-  sql: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
 
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** V8: opinions and the committee's summary reason. Never edit once landed: add the next migration instead. */
 export const EVALUATION_RULES_MIGRATION: Migration = {

@@ -13,7 +13,7 @@ import {
   type IsoDate,
 } from '../../domain';
 import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry } from '../messages';
-import { noticeFailedReport } from '../../notices/failed';
+import { noticeFailedReport } from '../../notices/request';
 import type { ExclusionRequest } from './selected-messages';
 import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../search-attributes';
 

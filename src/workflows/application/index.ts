@@ -7,6 +7,7 @@ import { exclusionHandling } from './exclusion';
 import { intakePhase } from './intake';
 import { operationPhase } from './operation';
 import { selectedPhase } from './selected';
+import { refuseState } from '../../contracts/refusal';
 
 /**
  * One application's whole lifecycle (H2: workflow id `application-<call>-<application>`),
@@ -25,7 +26,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     {
       validator: (_w) => {
         if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal || ctx.exclusion) {
-          throw new Error(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
+          refuseState(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
         }
       },
     },

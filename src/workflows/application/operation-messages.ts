@@ -1,5 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { AuditEntry } from '../messages';
+import type { AuditEntry } from '../../contracts/audit';
 import type {
   AcceleratorType,
   IsoDate,

@@ -41,6 +41,7 @@ import {
   type SetupDoneRequest,
   type SupportEnd,
 } from './operation-messages';
+import { refuseRule, refuseState, ruleRefusal, stateRefusal } from '../../contracts/refusal';
 
 /** docs/PATCHING.md: E6, a reclaim for a false statement restricts the organisation (E5). */
 export const E6_RECLAIM_PATCH = 'e6-false-statement-reclaim-restricts-2026-12';
@@ -67,8 +68,9 @@ async function outcomeOf<Req, Res>(p: Pending<Req, Res>): Promise<Res> {
 
 const open = <Req, Res>(p: Pending<Req, Res> | undefined): p is Pending<Req, Res> => p !== undefined && p.outcome === undefined;
 
-function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, type = 'REFUSED') {
-  if (open(p)) p.outcome = { failure: ApplicationFailure.create({ message, type, nonRetryable: true }) };
+/** Answers a waiting Update with a refusal (H1: RULE:<id> for a rule, STATE otherwise). */
+function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, rule?: typeof CAPACITY_REFUSED) {
+  if (open(p)) p.outcome = { failure: rule ? ruleRefusal(rule, message) : stateRefusal(message) };
 }
 
 /** Waits for `ready` until the instant `at`; true when `ready` holds. `summary` names the timer (H2). */
@@ -113,11 +115,11 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     {
       validator: (req) => {
         if (state.status !== 'SELECTED' && state.status !== 'WAITLISTED') {
-          throw new Error(`O1: only a selected (or offered waitlisted) application can be allocated (status is ${state.status})`);
+          refuseState(`O1: only a selected (or offered waitlisted) application can be allocated (status is ${state.status})`);
         }
-        if (open(allocating) || state.allocation) throw new Error('O1: an allocation is already being made');
-        if (ctx.withdrawal) throw new Error('O1: the application is being withdrawn');
-        if (req.units < 1) throw new Error('O1: at least one unit');
+        if (open(allocating) || state.allocation) refuseState('O1: an allocation is already being made');
+        if (ctx.withdrawal) refuseState('O1: the application is being withdrawn');
+        if (req.units < 1) refuseRule('O1', 'O1: at least one unit');
       },
     },
   );
@@ -131,10 +133,10 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     {
       validator: (_req) => {
         if (state.status !== 'ALLOCATED' || !state.allocation || state.allocation.inOperation) {
-          throw new Error(`O2: setup can be reported done only during the setup period (status is ${state.status})`);
+          refuseState(`O2: setup can be reported done only during the setup period (status is ${state.status})`);
         }
-        if (open(settingUp)) throw new Error('O2: setup done is already being recorded');
-        if (open(reclaiming) || ctx.withdrawal) throw new Error('O2: support is ending');
+        if (open(settingUp)) refuseState('O2: setup done is already being recorded');
+        if (open(reclaiming) || ctx.withdrawal) refuseState('O2: support is ending');
       },
     },
   );
@@ -147,11 +149,11 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     },
     {
       validator: (req) => {
-        if (!openReview) throw new Error(`Q1: no quarterly review is open for this allocation (status is ${state.status})`);
-        if (open(deciding)) throw new Error('Q1: a decision on this review is already being made');
-        if (open(reclaiming) || ctx.withdrawal || ended) throw new Error('Q1: support is ending');
+        if (!openReview) refuseState(`Q1: no quarterly review is open for this allocation (status is ${state.status})`);
+        if (open(deciding)) refuseState('Q1: a decision on this review is already being made');
+        if (open(reclaiming) || ctx.withdrawal || ended) refuseState('Q1: support is ending');
         if ((req.decision === 'INCREASE' || req.decision === 'DECREASE') && !req.to) {
-          throw new Error('Q1: an increase or decrease names the new resource');
+          refuseRule('Q1', 'Q1: an increase or decrease names the new resource');
         }
       },
     },
@@ -166,10 +168,10 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     {
       validator: (_req) => {
         if ((state.status !== 'ALLOCATED' && state.status !== 'IN_OPERATION') || !state.allocation || ended) {
-          throw new Error(`Q2: only an allocation in its support period can be reclaimed (status is ${state.status})`);
+          refuseState(`Q2: only an allocation in its support period can be reclaimed (status is ${state.status})`);
         }
-        if (open(reclaiming)) throw new Error('Q2: a reclaim is already being made');
-        if (ctx.withdrawal) throw new Error('Q2: the application is being withdrawn');
+        if (open(reclaiming)) refuseState('Q2: a reclaim is already being made');
+        if (ctx.withdrawal) refuseState('Q2: the application is being withdrawn');
       },
     },
   );
