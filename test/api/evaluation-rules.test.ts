@@ -118,6 +118,15 @@ describe('E4/E6 exclusion at any stage before allocation', () => {
     expect((await applicationView(app, again.id)).status).toBe('UNDER_REVIEW');
   });
 
+  test('E6: a false statement found during support (after allocation) is a reclaim that restricts the organisation too (E5)', async () => {
+    const [{ brn }] = await app.sql`select brn from applications where id = ${E.w1.id}`;
+    const res = await ops(`/applications/${E.w1.id}/reclaim`, { reason: 'FALSE_STATEMENT', text: '재직증명서 위조 확인' });
+    expect(res.status).toBe(200);
+    expect(res.body.restricted).toBe(true);
+    const restrictions = await app.api.get(`/organisations/${brn}/restrictions`, app.operatorKey);
+    expect(restrictions.body.items).toEqual([expect.objectContaining({ rule: 'E6', applicationId: E.w1.id, liftedAt: null })]);
+  });
+
   test('E4: an application under document review and one waiting for its batch (DOCUMENTS_COMPLETE) can be excluded too', async () => {
     const review = await submitApplication(app, calls.e);
     const waiting = await submitAndAccept(app, calls.e); // no open cutoff: it waits for one (V2)
