@@ -1,5 +1,7 @@
 import { callRemainingCapacity } from '../../src/activities/capacity';
+import { applicationWorkflowId } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
+import { saveHistory } from '../support/closeout';
 import { uniqueBrn } from '../support/fixtures';
 import { applicationView, createCall, eventually, submitAndAccept, submitApplication } from '../support/lifecycle';
 import {
@@ -203,6 +205,10 @@ describe('V7 the waitlist across batches', () => {
     expect(none.body.rule).toBe('K5');
     expect((await applicationView(app, CH.r.id)).status).toBe('WAITLISTED');
     expect(await callRemainingCapacity(app.sql, calls.ch)).toMatchObject({ H100: 0, T4: 0 });
+    // docs/PATCHING.md rule 6: histories of the new paths (E4 at SELECTED, E6 at WAITLISTED, the V7 change).
+    await saveHistory(app, applicationWorkflowId(calls.e, E.s1.id), 'application-e4-excluded-selected');
+    await saveHistory(app, applicationWorkflowId(calls.e, E.w2.id), 'application-e6-excluded-waitlisted');
+    await saveHistory(app, applicationWorkflowId(calls.ch, CH.q.id), 'application-v7-waitlist-change-selected');
   });
 });
 

@@ -1,6 +1,7 @@
 import { callRemainingCapacity } from '../../src/activities/capacity';
 import { applicationWorkflowId, endOfDayKst, kstDateOf, selectionReleaseDates, startOfDayKst, type IsoDate } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
+import { saveHistory } from '../support/closeout';
 import { applicationView, createCall, eventually, submitAndAccept } from '../support/lifecycle';
 import {
   addBatch,
@@ -92,4 +93,7 @@ test('V9: not allocated by the end of the release day, the selection is released
   expect(offer!.text).toContain(w.id);
   const [mail] = await eventually(async () => (await app.mailTo(s.email)).filter((m) => m.subject.includes('선정 해제')), (m) => m.length > 0);
   expect(mail!.text).toContain(releaseOn);
+  // docs/PATCHING.md rule 6: the V9 histories (released by the rule, released early) replay from now on.
+  await saveHistory(app, applicationWorkflowId(callId, s.id), 'application-v9-released-unallocated');
+  await saveHistory(app, applicationWorkflowId(callId, e.id), 'application-v9-released-early');
 });
