@@ -15,6 +15,8 @@ import { closeOutRoutes } from './routes/closeout';
 import { committeeRoutes } from './routes/committee';
 import { evaluationRoutes } from './routes/evaluation';
 import { exclusionRoutes } from './routes/exclusion';
+import { changeRequestRoutes } from './routes/change-requests';
+import { inventoryRoutes } from './routes/inventory';
 import { operationRoutes } from './routes/operation';
 import { signInRoutes } from './routes/signin';
 import { emailRateLimiter } from './rate-limit';
@@ -38,6 +40,8 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...committeeRoutes(deps), // V7, V8
     ...exclusionRoutes(deps), // E4/E6, V9
     ...operationRoutes(deps),
+    ...inventoryRoutes(deps),
+    ...changeRequestRoutes(deps),
     ...closeOutRoutes(deps),
     ...consoleApiRoutes(deps),
   ];

@@ -8,6 +8,7 @@ import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { EVALUATION_RULES_MIGRATION } from './migrations/evaluation-rules';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
@@ -201,4 +202,6 @@ alter table email_outbox add column reply_to text;
 `,
   },
   EVALUATION_RULES_MIGRATION, // V8 (numbered 015 as assigned)
+  // K1/K2 inventory, O6 change requests (016 as assigned).
+  OPERATION_RULES_MIGRATION,
 ];

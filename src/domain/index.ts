@@ -21,3 +21,4 @@ export * from './contacts';
 export * from './waitlist';
 export * from './release';
 export * from './exclusion';
+export * from './operation-rules';

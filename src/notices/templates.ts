@@ -1,5 +1,6 @@
 import { CONTACT_FIELD_NAMES, callContacts, formatDeadlineEn, formatDeadlineKo } from '../domain';
 import type { Body, NoticeContext } from './base';
+import { CHANGE_REQUEST_TEMPLATES } from './change-requests';
 import { CLOSEOUT_TEMPLATES } from './closeout';
 import { EVALUATION_TEMPLATES } from './evaluation';
 import { EVALUATOR_TEMPLATES } from './evaluator';
@@ -18,6 +19,7 @@ export const NOTICE_TEMPLATES = {
   ...EVALUATION_TEMPLATES,
   ...OPERATION_TEMPLATES,
   ...SELECTION_TEMPLATES,
+  ...CHANGE_REQUEST_TEMPLATES,
   ...CLOSEOUT_TEMPLATES,
   ...SIGNIN_TEMPLATES,
   ...EVALUATOR_TEMPLATES,
@@ -54,6 +56,8 @@ export const NOTICE_AUDIENCE: Record<NoticeKind, Audience> = {
   WAITLIST_OFFER: 'OPERATORS',
   SELECTION_RELEASE_SOON: 'OPERATORS',
   SELECTION_RELEASED: 'APPLICANT',
+  CHANGE_REQUESTED: 'OPERATORS',
+  CHANGE_DECIDED: 'APPLICANT',
   CLOSE_OUT_SUPPORT_ENDED: 'APPLICANT',
   CLOSE_OUT_REMINDER: 'APPLICANT',
   CLOSE_OUT_OVERDUE: 'APPLICANT',

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AcceleratorType, ApplicationDeadlines, IsoDate, Pool, RuleId } from '../domain';
+import type { AcceleratorType, ApplicationDeadlines, ApplicationFacts, IsoDate, Pool, RuleId } from '../domain';
 import type { AuditEntry } from '../contracts/audit';
 import type { CloseOutView } from './application/closeout-messages';
 import type { EvaluationView } from './application/evaluation-messages';
@@ -51,6 +51,11 @@ export interface ApplicationState {
   priority: boolean;
   deadlines: ApplicationDeadlinesView;
   nextDeadline?: { name: string; date: IsoDate };
+  /**
+   * T2: the facts the deadlines come from, so a reader computes them for its own "now"
+   * (src/domain/deadlines.ts currentDeadlines) instead of seeing the ones of the last event.
+   */
+  deadlineFacts?: Omit<ApplicationFacts, 'today'>;
   supplement?: { missingDocuments: string[]; dueOn: IsoDate; round: number };
   ineligibility?: { rule: RuleId; reason: string };
   batch?: { batchId: string; cutoff: IsoDate };

@@ -42,6 +42,8 @@ import {
   type SupportEnd,
 } from './operation-messages';
 import { refuseRule, refuseState, ruleRefusal, stateRefusal } from '../../contracts/refusal';
+import { changeRequests } from './change-requests';
+import { O5_SHARED_POOL_PATCH, sharedPoolLook } from './shared-pool';
 
 /** docs/PATCHING.md: E6, a reclaim for a false statement restricts the organisation (E5). */
 export const E6_RECLAIM_PATCH = 'e6-false-statement-reclaim-restricts-2026-12';
@@ -69,7 +71,7 @@ async function outcomeOf<Req, Res>(p: Pending<Req, Res>): Promise<Res> {
 const open = <Req, Res>(p: Pending<Req, Res> | undefined): p is Pending<Req, Res> => p !== undefined && p.outcome === undefined;
 
 /** Answers a waiting Update with a refusal (H1: RULE:<id> for a rule, STATE otherwise). */
-function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, rule?: typeof CAPACITY_REFUSED) {
+function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, rule?: typeof CAPACITY_REFUSED | 'K1') {
   if (open(p)) p.outcome = { failure: rule ? ruleRefusal(rule, message) : stateRefusal(message) };
 }
 
@@ -176,6 +178,13 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     },
   );
 
+  // O6: change requests while support runs (not once it is ending).
+  const changes = changeRequests(ctx, () =>
+    state.allocation && !ended && !open(reclaiming) && !ctx.withdrawal && (state.status === 'ALLOCATED' || state.status === 'IN_OPERATION')
+      ? state.allocation
+      : undefined,
+  );
+
   /** V7: capacity of `type` freed: the first waitlisted application that fits is offered to the operators. */
   async function offerFreedCapacity(cause: string, type: AcceleratorType, freedBy?: string) {
     const offer = await activities.findWaitlistOffer({ callId: input.callId, type, exceptApplicationId: freedBy });
@@ -254,9 +263,11 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
         resource: { type: req.type, units: req.units },
         extraStorageTb: req.extraStorageTb,
         allocatedOn,
+        // K1: an argument of the same activity (no new command): old histories replay as before.
+        ...(req.servers?.length ? { servers: req.servers } : {}),
       });
       if (!held.ok) {
-        refuse(allocating, held.reason, CAPACITY_REFUSED);
+        refuse(allocating, held.reason, held.rule ?? CAPACITY_REFUSED); // K1 server, or K5 capacity
         continue;
       }
       alloc = {
@@ -293,6 +304,8 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     let reminded = false;
     let setupEnd: IsoDate | undefined;
     let nextCheck: IsoDate | null = null;
+    /** O5: the shared pool's monthly look for no usage (not a check of O4, K2). */
+    let nextLook: IsoDate | null = null;
     let nextReview: IsoDate | null = null;
     let sinceReview: UtilisationVerdict[] = [];
 
@@ -344,12 +357,15 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
       if (open(settingUp)) settingUp.outcome = { value: allocation };
       // O4/K2: only the dedicated pool is judged monthly; I2: every pool is reviewed quarterly.
       nextCheck = monthlyCheckApplies(state.pool) ? firstCheckAfter(setupEnd, input.supportEndsOn) : null;
+      if (!monthlyCheckApplies(state.pool) && patched(O5_SHARED_POOL_PATCH)) nextLook = firstCheckAfter(setupEnd, input.supportEndsOn);
       nextReview = nextQuarterlyReview(today(), setupEnd, input.supportEndsOn);
     }
 
     /** O4/O5/I1: judge the previous month from the samples after setup. */
     async function monthlyCheck(checkOn: IsoDate) {
       const month = monthJudgedOn(checkOn);
+      // T2: from now on the next check shown is the one after this one.
+      ctx.facts.utilisationCheckedOn = checkOn;
       const j = await activities.judgeUtilisationMonth({
         applicationId: input.applicationId,
         month,
@@ -469,9 +485,13 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
         wakes.push({ at: endOfDayKst(setupLimit), summary: `O2: setup period ends ${setupLimit}` });
       } else {
         if (nextCheck) wakes.push({ at: startOfDayKst(nextCheck), summary: `O4: monthly check ${monthJudgedOn(nextCheck)}` });
+        if (nextLook) wakes.push({ at: startOfDayKst(nextLook), summary: `O5: shared-pool usage ${monthJudgedOn(nextLook)}` });
         if (nextReview && !openReview) wakes.push({ at: startOfDayKst(nextReview), summary: `Q1: quarterly review ${nextReview}` });
         if (openReview) wakes.push({ at: endOfDayKst(openReview.dueOn), summary: `I2: quarterly decision due ${openReview.dueOn}` });
       }
+      const early = changes.earlyEnd();
+      if (early) wakes.push({ at: endOfDayKst(early.endOn), summary: `O6: support ends early on ${early.endOn}` });
+      const seenChanges = changes.version();
       const wake = wakes.reduce((a, b) => (b.at < a.at ? b : a));
       await waitUntil(
         () =>
@@ -479,7 +499,8 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
           ctx.withdrawal !== undefined ||
           ctx.supportEndRequest !== undefined ||
           open(deciding) ||
-          (!setupEnd && open(settingUp)),
+          (!setupEnd && open(settingUp)) ||
+          changes.version() !== seenChanges,
         wake.at,
         wake.summary,
       );
@@ -503,6 +524,13 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
         await offerFreedCapacity('WITHDRAWN', allocation.resource.type, input.applicationId);
         return end;
       }
+      if (early && now() >= endOfDayKst(early.endOn)) {
+        // O6: the approved earlier end; the close-out runs from it (R1/R2/I3, recorded on the decision day).
+        const end: SupportEnd = { endedOn: early.endOn, recordedOn: early.recordedOn, reason: 'EARLY_END', detail: `O6: change request ${early.requestId}` };
+        await endSupport(end, 'SUPPORT_ENDED_EARLY', { requestId: early.requestId, endedOn: early.endOn });
+        await offerFreedCapacity('EARLY_END', allocation.resource.type, input.applicationId);
+        return end;
+      }
       if (now() >= supportEndAt) {
         finish('the support period is over');
         return { endedOn: input.supportEndsOn, recordedOn: today(), reason: 'SUPPORT_END' };
@@ -524,6 +552,12 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
         const due = nextCheck;
         nextCheck = checkAfter(due, input.supportEndsOn);
         await monthlyCheck(due);
+        continue;
+      }
+      if (nextLook && now() >= startOfDayKst(nextLook)) {
+        const due = nextLook;
+        nextLook = checkAfter(due, input.supportEndsOn);
+        await sharedPoolLook(ctx, due, setupEnd);
         continue;
       }
       if (!openReview && nextReview && now() >= startOfDayKst(nextReview)) {
