@@ -8,6 +8,7 @@ import { evaluationActivities } from './evaluation';
 import { evaluatorActivities } from './evaluators';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 import { operationActivities } from './operation';
+import { waitlistActivities } from './waitlist';
 
 export type { ActivityDeps, NoticeRequest } from './notify';
 
@@ -20,7 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
 
-  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), changeRequestActivities(deps), closeOutActivities(deps), collectorActivities(deps), {
+  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), changeRequestActivities(deps), closeOutActivities(deps), collectorActivities(deps), waitlistActivities(deps), {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 
@@ -73,7 +74,7 @@ export function createActivities(deps: ActivityDeps) {
     async notifyEarlyClose(c: { callId: string; closesOn: IsoDate }): Promise<{ notified: number }> {
       const rows = await sql<Array<{ id: string }>>`
         select id from applications
-        where call_id = ${c.callId} and status not in ('INELIGIBLE', 'NOT_SELECTED', 'WITHDRAWN', 'COMPLETED')`;
+        where call_id = ${c.callId} and status not in ('INELIGIBLE', 'NOT_SELECTED', 'WITHDRAWN', 'COMPLETED', 'RELEASED')`;
       for (const r of rows) {
         // N: one applicant's notice that can never go out must not keep the others from theirs.
         await notifyOrReport(notify, { key: `${r.id}:EARLY_CLOSE:${c.closesOn}`, kind: 'EARLY_CLOSE', applicationId: r.id, data: c });

@@ -36,6 +36,7 @@ interface ApplicationContactRow extends CallNoticeRow {
   status: string;
   submitted_at: Date | null;
   organisation_name: string;
+  committee_summary: string | null;
   content: { practitioner: { name: string; email: string }; principalInvestigator: { name: string; email: string } };
 }
 
@@ -51,7 +52,7 @@ export function createNotify(deps: ActivityDeps) {
   async function loadApplication(applicationId: string) {
     const [row] = await sql<ApplicationContactRow[]>`
       select a.id, a.call_id, c.title as call_title, c.contacts, c.training, c.survey_url, a.title, a.status, a.submitted_at,
-             a.organisation_name, a.content
+             a.organisation_name, a.committee_summary, a.content
       from applications a join calls c on c.id = a.call_id where a.id = ${applicationId}`;
     if (!row) throw new Error(`application ${applicationId} not found`);
     return row;
@@ -93,6 +94,7 @@ export function createNotify(deps: ActivityDeps) {
           contacts: app.contacts as CallContacts | undefined,
           training: app.training,
           surveyUrl: app.survey_url,
+          committeeSummary: app.committee_summary, // V8
           links: { application: applicationLink(publicUrl, app.id) },
           data,
         });

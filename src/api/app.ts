@@ -15,7 +15,9 @@ import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
 import { closeOutCaseRoutes } from './routes/closeout-cases';
 import { surveyRoutes } from './routes/surveys';
+import { committeeRoutes } from './routes/committee';
 import { evaluationRoutes } from './routes/evaluation';
+import { exclusionRoutes } from './routes/exclusion';
 import { changeRequestRoutes } from './routes/change-requests';
 import { inventoryRoutes } from './routes/inventory';
 import { operationRoutes } from './routes/operation';
@@ -45,6 +47,8 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...applicationRoutes(deps),
     ...signInRoutes(deps),
     ...evaluationRoutes(deps),
+    ...committeeRoutes(deps), // V7, V8
+    ...exclusionRoutes(deps), // E4/E6, V9
     ...operationRoutes(deps),
     ...inventoryRoutes(deps),
     ...changeRequestRoutes(deps),

@@ -97,7 +97,7 @@ export const batchResponse = z.object({
 });
 export const evaluatorBatchesResponse = z.object({ items: z.array(z.object({ batchId: z.string(), callId: z.string(), cutoff: day, selected: z.boolean() })) });
 export const reviewQueueResponse = z.object({ batchId: z.string(), reviewDue: day, criteria: z.unknown(), withheldOwnOrganisation: z.number().int(), items: z.array(open) });
-export const scoresResponse = z.object({ applicationId: z.string(), batchId: nullable(z.string()), scores: open, replaced: z.boolean(), replacedScores: z.unknown().optional() });
+export const scoresResponse = z.object({ applicationId: z.string(), batchId: nullable(z.string()), scores: open, opinion: nullable(z.string()), replaced: z.boolean(), replacedScores: z.unknown().optional() });
 export const resourceChangeResponse = z.object({
   applicationId: z.string(),
   requested: z.object({ type: z.string(), units: z.number().int() }),

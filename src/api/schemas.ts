@@ -53,6 +53,7 @@ export const callSettingsSchema = z.strictObject({
     .enum(MISSING_REPORT_CONSEQUENCES)
     .default(MISSING_REPORT_CONSEQUENCE_DEFAULT)
     .describe('R5: what a missing result report leads to: reclaim what is still held, restrict the organisation (E5), or both'),
+  selectedReleaseDays: z.number().int().min(8).max(365).default(30).describe('V9: days after its result that a selected application not allocated is released (warned 7 days before)'),
 });
 /** R2/R5: the settings a call stored before they existed read as their defaults. */
 export const CALL_SETTINGS_DEFAULTS = {
@@ -62,6 +63,7 @@ export const CALL_SETTINGS_DEFAULTS = {
   utilisationLowPercent: 20,
   dataSharingDecemberException: DATA_SHARING_DECEMBER_EXCEPTION_DEFAULT,
   missingReportConsequence: MISSING_REPORT_CONSEQUENCE_DEFAULT,
+  selectedReleaseDays: 30,
 } as const satisfies z.infer<typeof callSettingsSchema>;
 
 export const createCallSchema = z

@@ -8,6 +8,7 @@ import { CLOSEOUT_RULES_MIGRATION } from './migrations/closeout-rules';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { INTAKE_MIGRATION } from './migrations/intake';
+import { EVALUATION_RULES_MIGRATION } from './migrations/evaluation-rules';
 import { OPERATION_MIGRATION } from './migrations/operation';
 import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
@@ -202,6 +203,7 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
+  EVALUATION_RULES_MIGRATION, // V8 (numbered 015 as assigned)
   // K1/K2 inventory, O6 change requests (016 as assigned).
   OPERATION_RULES_MIGRATION,
   // Issue 11 (S4 TRUNCATE, R6 survey form and responses): numbered 017 as assigned.

@@ -19,5 +19,8 @@ export * from './text';
 export * from './signin';
 export * from './contacts';
 export * from './application-content';
+export * from './waitlist';
+export * from './release';
+export * from './exclusion';
 export * from './operation-rules';
 export * from './survey';

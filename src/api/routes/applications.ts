@@ -92,6 +92,7 @@ export function applicationRoutes(deps: ApiDeps) {
       supplementDays: (call.settings as CreateCall['settings']).supplementDays,
       // R2/R5: the call's close-out settings (absent on calls stored before them: the defaults).
       ...closeOutSettingsOf(call.settings as Partial<CreateCall['settings']>),
+      selectedReleaseDays: (call.settings as Partial<CreateCall['settings']>).selectedReleaseDays, // V9 (absent: 30)
     };
     try {
       await client.workflow.start(applicationWorkflow, {

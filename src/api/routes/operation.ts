@@ -69,7 +69,7 @@ export const quarterlyDecisionSchema = z.discriminatedUnion('decision', [
 ]);
 
 export const reclaimSchema = z.strictObject({
-  reason: reclaimReasonSchema.describe('Q2/Q3: MISUSE_* and OUT_OF_SCOPE also restrict the organisation (E5)'),
+  reason: reclaimReasonSchema.describe('Q2/Q3: MISUSE_* and OUT_OF_SCOPE also restrict the organisation (E5); so does FALSE_STATEMENT (E6)'),
   text: text(2000).describe('what was found'),
 });
 
