@@ -41,7 +41,8 @@ import {
 } from '../../workflows/search-attributes';
 import { logErrorSafely } from '../../safe-log';
 import { sendLink } from '../applicant-session';
-import { actorLabel, hashSecret, newApplicantToken, type Actor } from '../auth';
+import { actorLabel, newApplicantToken, type Actor } from '../auth';
+import { hashIssuedSecret } from '../secrets';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
@@ -296,7 +297,7 @@ export function applicationRoutes(deps: ApiDeps) {
         await sql`
           insert into applications (id, call_id, status, brn, organisation_name, title, pool, accelerator_type, units, priority, content, token_hash)
           values (${id}, ${call.id}, 'DRAFT', ${c.brn}, ${c.organisationName}, ${c.title}, ${c.pool}, ${c.type},
-                  ${c.units}, ${c.priority}, ${sql.json(body as never)}, ${await hashSecret(token)})`;
+                  ${c.units}, ${c.priority}, ${sql.json(body as never)}, ${hashIssuedSecret(token)})`;
         const sent = await sendConfirmation({ id, callId: call.id, title: c.title, email: body.practitioner.email });
         res.status(201);
         return {
