@@ -6,6 +6,7 @@
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
+import { LISTING_MIGRATION } from './migrations/listing';
 import { OPERATION_MIGRATION } from './migrations/operation';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
@@ -200,4 +201,5 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
+  LISTING_MIGRATION,
 ];
