@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workerSettingsErrors, workerSettingsSchema } from './worker-settings';
 
 /**
  * Configuration comes only from environment variables, validated once at start-up so a
@@ -59,6 +60,8 @@ export const configSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The worker's capacity (src/worker-settings.ts; defaults and reasons in docs/OPERATIONS.md). */
+  ...workerSettingsSchema.shape,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -80,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH: set both or neither',
     );
   }
+  const worker = workerSettingsErrors(c);
+  if (worker.length) throw new ConfigError(`Invalid configuration:\n${worker.join('\n')}`);
   return c;
 }
 

@@ -11,9 +11,10 @@ import type { Sql } from './index';
  * only (the deferred join below) and fetches just the page's rows.
  *
  * Counting every matching row is what made deep listings slow, so the count stops at
- * COUNT_CAP: `total` is exact below it, and `totalExact` says when there are more.
+ * COUNT_CAP (1,000: a page of 50 needs no more to say "1,000+"; the exports give exact
+ * figures): `total` is exact below it, and `totalExact` says when there are more.
  */
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1_000;
 
 export interface ListingFilter {
   callId?: string;

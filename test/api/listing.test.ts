@@ -72,6 +72,7 @@ test('migration 012: the unfiltered order and each filter are index scans, not a
       ['', 'applications_listing'],
       [`where call_id = '${callId}'`, 'applications_listing_call'],
       [`where status = 'DRAFT'`, 'applications_listing_status'],
+      [`where call_id = '${callId}' and status = 'DRAFT'`, 'applications_listing_call_status'],
       [`where pool = 'SHARED'`, 'applications_listing_pool'],
       [`where accelerator_type = 'BOW'`, 'applications_listing_type'],
     ] as const) {

@@ -580,6 +580,9 @@ export function applicationRoutes(deps: ApiDeps) {
           updateId: entry.key,
           args: [{ ...body, actor: actorLabel(actor), audit: entry }],
         });
+        // S4: under REVIEW_ANSWERS_WHEN_WRITTEN_PATCH the Update answers once its audit row is
+        // stored, so this finds it at the first look; a workflow started before the patch
+        // answers at once, and for it this waits (bounded) as before.
         await auditWritten(sql, entry.key);
         return { id: app.id, decision: body.decision, status: state.status };
       },

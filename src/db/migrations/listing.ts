@@ -12,6 +12,8 @@ export const LISTING_MIGRATION: Migration = {
 create index applications_listing on applications (created_at, id);
 create index applications_listing_call on applications (call_id, created_at, id);
 create index applications_listing_status on applications (status, created_at, id);
+-- the console's usual pair (a call's applications in one status), which neither alone serves when rare
+create index applications_listing_call_status on applications (call_id, status, created_at, id);
 create index applications_listing_pool on applications (pool, created_at, id);
 create index applications_listing_type on applications (accelerator_type, created_at, id);
 `,
