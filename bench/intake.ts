@@ -53,16 +53,26 @@ async function main() {
 
     let n = 0;
     const submitted: string[] = [];
+    /** Where an intake's time goes: milliseconds per step, summed (read at 1 in flight). */
+    const steps: Record<string, number> = {};
+    const timed = async <T>(step: string, f: () => Promise<T>): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await f();
+      } finally {
+        steps[step] = (steps[step] ?? 0) + performance.now() - t;
+      }
+    };
     const intake = async () => {
       const i = n++;
-      const created = await call('POST', `/calls/${callId}/applications`, draftBody({ project: { title: `성능 과제 ${i}` } }));
+      const created = await timed('draft (incl. the A7 e-mail)', () => call('POST', `/calls/${callId}/applications`, draftBody({ project: { title: `성능 과제 ${i}` } })));
       const id = created.id as string;
       const token = created.accessToken as string;
       for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
-        await call('PUT', `/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, token);
+        await timed('7 uploads', () => call('PUT', `/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, token));
       }
       await sql`update applications set practitioner_confirmed_email = lower(btrim(content #>> '{practitioner,email}')) where id = ${id}`;
-      await call('POST', `/applications/${id}/submit`, {}, token);
+      await timed('submit (incl. workflow.start)', () => call('POST', `/applications/${id}/submit`, {}, token));
       submitted.push(id);
     };
     const rawQueue = `${config.TEMPORAL_TASK_QUEUE}-raw`;
@@ -93,11 +103,16 @@ async function main() {
 
     console.log(`intake bench: ${PER_LEVEL} intakes per level (draft + ${COMPANY_DOCUMENTS.length} uploads + submit) vs raw workflow.start`);
     console.log('in flight   API intakes/s   raw starts/s   ratio');
+    let breakdown = '';
     for (const c of LEVELS) {
+      for (const k of Object.keys(steps)) delete steps[k];
       const api = await rate(intake, c, PER_LEVEL);
+      if (c === 1) breakdown = Object.entries(steps).map(([k, v]) => `${k} ${(v / (PER_LEVEL + 1)).toFixed(1)} ms`).join(', ');
       const raw = await rate(rawStart, c, PER_LEVEL * 2);
       console.log(`${String(c).padStart(9)}   ${api.toFixed(1).padStart(13)}   ${raw.toFixed(1).padStart(12)}   ×${(api / raw).toFixed(2)}`);
     }
+
+    console.log(`  one intake at 1 in flight: ${breakdown}`);
 
     // ---- the first document review: API vs raw executeUpdate, one at a time ----
     const worker = await runWorker({ config, sql });
