@@ -13,6 +13,8 @@ import { applicationRoutes } from './routes/applications';
 import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
 import { evaluationRoutes } from './routes/evaluation';
+import { changeRequestRoutes } from './routes/change-requests';
+import { inventoryRoutes } from './routes/inventory';
 import { operationRoutes } from './routes/operation';
 import { signInRoutes } from './routes/signin';
 import { emailRateLimiter } from './rate-limit';
@@ -34,6 +36,8 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...signInRoutes(deps),
     ...evaluationRoutes(deps),
     ...operationRoutes(deps),
+    ...inventoryRoutes(deps),
+    ...changeRequestRoutes(deps),
     ...closeOutRoutes(deps),
     ...consoleApiRoutes(deps),
   ];

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Sql } from '../db';
 import { forbidden, unauthorized } from './errors';
-import type { Access } from './route';
 import { hashIssuedSecret, verifyIssuedSecret } from './secrets';
+
+/** Who a route is for (H1: declared on each route; `PUBLIC` needs no credential). */
+export type Access = 'PUBLIC' | 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR' | 'APPLICANT';
 
 /**
  * S1: operator, evaluator and collector API keys, and each application's access token, are

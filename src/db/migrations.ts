@@ -8,13 +8,13 @@ import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { LISTING_MIGRATION } from './migrations/listing';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
-export interface Migration {
-  id: string;
-  sql: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
 
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -201,5 +201,8 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
+  // K1/K2 inventory, O6 change requests (016 as assigned).
+  OPERATION_RULES_MIGRATION,
+  // Issue 13: listing indexes (012 as assigned; the list's order is the order).
   LISTING_MIGRATION,
 ];

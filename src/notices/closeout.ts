@@ -11,6 +11,7 @@ const END_REASON_KO: Record<string, string> = {
   SUPPORT_END: '지원기간 종료',
   RECLAIMED: '자원 회수',
   WITHDRAWN: '이용 철회',
+  EARLY_END: '조기 종료 (변경 신청 승인)',
 };
 
 const endReason = (c: NoticeContext) => {

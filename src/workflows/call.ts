@@ -30,6 +30,7 @@ import {
   type CallInput,
   type CallState,
 } from './messages';
+import { refuseRule, refuseState } from '../contracts/refusal';
 
 // closeBatch signals every member and notifyEarlyClose e-mails every applicant: minutes for thousands.
 const { closeBatch, notifyEarlyClose } = proxyActivities<Activities>({
@@ -86,7 +87,7 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     {
       validator: ({ cutoff }) => {
         const problem = cutoffProblem(cutoff, today(), state.supportEndsOn, state.batches.map((b) => b.cutoff));
-        if (problem) throw new Error(problem);
+        if (problem) refuseRule('C2', problem);
       },
     },
   );
@@ -103,12 +104,12 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     },
     {
       validator: ({ closesOn }) => {
-        if (!state.open) throw new Error('C3: the call is already closed');
+        if (!state.open) refuseState('C3: the call is already closed');
         if (!earlyCloseAllowed(today(), closesOn)) {
-          throw new Error(`C3: an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice (${closesOn})`);
+          refuseRule('C3', `C3: an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice (${closesOn})`);
         }
         if (state.closesOn && compareDates(closesOn, state.closesOn) >= 0) {
-          throw new Error(`C3: ${closesOn} is not earlier than the current close date ${state.closesOn}`);
+          refuseRule('C3', `C3: ${closesOn} is not earlier than the current close date ${state.closesOn}`);
         }
       },
     },

@@ -1,3 +1,4 @@
+import { liveDeadlines } from '../live-deadlines';
 import * as R from '../responses';
 import { randomInt } from 'node:crypto';
 import express from 'express';
@@ -169,8 +170,9 @@ export function applicationRoutes(deps: ApiDeps) {
     const documents = await sql<Array<{ type: string; filename: string; sizeBytes: number; sha256: string; uploadedAt: Date }>>`
       select type, filename, size_bytes as "sizeBytes", sha256, uploaded_at as "uploadedAt"
       from documents where application_id = ${app.id} order by type`;
+    const live = state ? liveDeadlines(state, deps.today()) : undefined; // T2: as of today
     const deadlines =
-      state?.deadlines ??
+      live?.deadlines ??
       (Object.keys(app.deadlines).length
         ? app.deadlines
         : applicationDeadlines({ pool: app.pool as never, supportEnd: call.support_ends_on, today: deps.today() }));
@@ -185,7 +187,7 @@ export function applicationRoutes(deps: ApiDeps) {
       submittedAt: app.submitted_at,
       practitionerEmailConfirmed: practitionerConfirmed(app.content.practitioner.email, app.practitioner_confirmed_email), // A7
       deadlines, // T2
-      nextDeadline: state?.nextDeadline ?? null,
+      nextDeadline: live?.nextDeadline ?? null,
       supplement: state?.supplement ?? null,
       ineligibility: state?.ineligibility ?? null,
       batch: state?.batch ?? null,

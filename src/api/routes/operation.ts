@@ -32,6 +32,7 @@ import {
 } from '../../workflows/application/operation-messages';
 import { statusQuery, type ApplicationState } from '../../workflows/messages';
 import { actorLabel, type Actor } from '../auth';
+import { liveDeadlines } from '../live-deadlines';
 import { auditEntry, auditWritten, audit, type ApiDeps } from '../context';
 import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
@@ -249,7 +250,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
           resource: { type: state.acceleratorType, units: state.units },
           allocation: state.allocation ?? null,
           supportEnd: state.supportEnd ?? null,
-          deadlines: state.deadlines,
+          deadlines: liveDeadlines(state, deps.today()).deadlines, // T2: as of today
         };
       },
     }),

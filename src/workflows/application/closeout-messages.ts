@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../messages';
+import type { AuditEntry } from '../../contracts/audit';
 import { defineUpdate } from '@temporalio/workflow';
 import type { DataRegistrationType, IsoDate, OutcomeCategory, SharingTerm } from '../../domain';
 

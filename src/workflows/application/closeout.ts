@@ -23,6 +23,7 @@ import {
 } from './closeout-messages';
 import { activities, now, today, type ApplicationContext } from './context';
 import type { SupportEnd } from './operation-messages';
+import { refuseRule, refuseState, refuseViolations } from '../../contracts/refusal';
 
 
 /**
@@ -132,11 +133,11 @@ export function closeOutPhase(ctx: ApplicationContext) {
 
   function assertCanSubmit(name: CloseOutItemName) {
     if (!isOpen()) {
-      throw new Error(`${LABEL[name]} can be handed in once the close-out is open (status is ${state.status}; due ${dueOf(name)})`);
+      refuseState(`${LABEL[name]} can be handed in once the close-out is open (status is ${state.status}; due ${dueOf(name)})`);
     }
     const item = itemOf(name);
-    if (item.status === 'ACCEPTED') throw new Error(`${LABEL[name]} was already accepted`);
-    if (item.status === 'SUBMITTED') throw new Error(`${LABEL[name]} is waiting for the operators' review`);
+    if (item.status === 'ACCEPTED') refuseState(`${LABEL[name]} was already accepted`);
+    if (item.status === 'SUBMITTED') refuseState(`${LABEL[name]} is waiting for the operators' review`);
   }
 
   setHandler(
@@ -158,8 +159,8 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (report) => {
         assertCanSubmit('REPORT');
         const broken = resultReportViolations(report.outcomes);
-        if (broken.length) throw new Error(broken.map((v) => v.message).join('; '));
-        if (report.evidence.length === 0) throw new Error('R1: the result report comes with evidence files');
+        refuseViolations(broken);
+        if (report.evidence.length === 0) refuseRule('R1', 'R1: the result report comes with evidence files');
       },
     },
   );
@@ -183,7 +184,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (sharing) => {
         assertCanSubmit('DATA_SHARING');
         const broken = dataSharingViolations(sharing);
-        if (broken.length) throw new Error(broken.map((v) => v.message).join('; '));
+        refuseViolations(broken);
       },
     },
   );
@@ -216,9 +217,9 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (d: CloseOutDecision) => {
         const item = itemOf(d.item);
         if (!watching || item.status !== 'SUBMITTED') {
-          throw new Error(`${LABEL[d.item]} has nothing to review (it is ${watching ? item.status : `not due yet: status ${state.status}`})`);
+          refuseState(`${LABEL[d.item]} has nothing to review (it is ${watching ? item.status : `not due yet: status ${state.status}`})`);
         }
-        if (d.decision === 'RETURN' && !d.reason?.trim()) throw new Error('a return needs a reason for the applicant');
+        if (d.decision === 'RETURN' && !d.reason?.trim()) refuseState('a return needs a reason for the applicant');
       },
     },
   );

@@ -13,7 +13,7 @@ import {
   type IsoDate,
 } from '../../domain';
 import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry } from '../messages';
-import { noticeFailedReport } from '../../notices/failed';
+import { noticeFailedReport } from '../../notices/request';
 import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../search-attributes';
 
 /**
@@ -129,6 +129,11 @@ export function createContext(input: ApplicationInput): ApplicationContext {
     deadlines: deadlines(),
     timeline: [],
   };
+  // T2: the live facts (the same object), read by the query so the API computes the deadlines for today.
+  Object.defineProperty(state, 'deadlineFacts', {
+    enumerable: true,
+    get: () => ({ ...facts, pool: input.pool, supportEnd: input.supportEndsOn }),
+  });
   let openCutoffs: IsoDate[] = [];
   let shown: { name: string; date: IsoDate } | undefined;
   let ended = false;

@@ -5,6 +5,7 @@ import { createContext } from './context';
 import { evaluationPhase } from './evaluation';
 import { intakePhase } from './intake';
 import { operationPhase } from './operation';
+import { refuseState } from '../../contracts/refusal';
 
 /**
  * One application's whole lifecycle (H2: workflow id `application-<call>-<application>`),
@@ -23,7 +24,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     {
       validator: (_w) => {
         if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal) {
-          throw new Error(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
+          refuseState(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
         }
       },
     },

@@ -1,5 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { AuditEntry } from '../messages';
+import type { AuditEntry } from '../../contracts/audit';
+import type { ChangeRequestView } from './change-request-messages';
 import type {
   AcceleratorType,
   IsoDate,
@@ -68,6 +69,8 @@ export interface AllocationView {
   flagged: boolean;
   /** Q1: the open review, if any, then the past ones. */
   reviews: QuarterlyReviewView[];
+  /** O6: the applicant's change requests and their decisions, oldest first. */
+  changeRequests?: ChangeRequestView[];
   reclaim?: { reason: ReclaimReason; text: string; on: IsoDate; restricted: boolean };
 }
 
@@ -75,7 +78,8 @@ export interface AllocationView {
 export interface SupportEnd {
   endedOn: IsoDate;
   recordedOn: IsoDate;
-  reason: 'SUPPORT_END' | 'RECLAIMED' | 'WITHDRAWN';
+  /** EARLY_END: an earlier end the operators approved (O6). */
+  reason: 'SUPPORT_END' | 'RECLAIMED' | 'WITHDRAWN' | 'EARLY_END';
   detail?: string;
 }
 
