@@ -38,6 +38,8 @@ export interface ListingRow {
   pool: string;
   accelerator_type: string;
   units: number;
+  granted_type: string | null;
+  granted_units: number | null;
   priority: boolean;
   submitted_at: Date | null;
   deadlines: Record<string, string>;
@@ -62,7 +64,7 @@ export async function listApplications(
     ${filter.callId ? sql`and call_id = ${filter.callId}` : sql``}
     ${filter.status ? sql`and status = ${filter.status}` : sql``}
     ${filter.pool ? sql`and pool = ${filter.pool}` : sql``}
-    ${filter.type ? sql`and accelerator_type = ${filter.type}` : sql``}`;
+    ${filter.type ? sql`and coalesce(granted_type, accelerator_type) = ${filter.type}` : sql``}`; // H1: granted, else requested (routes/resource-view.ts)
   // ::text first: a parameter typed timestamptz would go through postgres.js's Date, which
   // drops the microseconds and makes the last row of the page its own successor.
   const after = at.after ? sql`and (created_at, id) > (${at.after.createdAt}::text::timestamptz, ${at.after.id})` : sql``;
@@ -70,7 +72,7 @@ export async function listApplications(
   // One row more than the page says whether there is a next page without counting.
   const [rows, [{ n }]] = await Promise.all([
     sql<ListingRow[]>`
-      select a.id, a.call_id, a.status, a.title, a.organisation_name, a.pool, a.accelerator_type, a.units, a.priority,
+      select a.id, a.call_id, a.status, a.title, a.organisation_name, a.pool, a.accelerator_type, a.units, a.granted_type, a.granted_units, a.priority,
              a.submitted_at, a.deadlines, a.content -> 'practitioner' as practitioner,
              a.content -> 'principalInvestigator' as principal_investigator, a.created_at::text as created_at_key
       from (select id from applications ${where} ${after} order by created_at, id limit ${at.pageSize + 1} offset ${offset}) page

@@ -4,6 +4,7 @@
  * Never edit an applied migration: add the next one.
  */
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
+import { CLOSEOUT_RULES_MIGRATION } from './migrations/closeout-rules';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { LISTING_MIGRATION } from './migrations/listing';
@@ -203,6 +204,8 @@ alter table email_outbox add column reply_to text;
   },
   // K1/K2 inventory, O6 change requests (016 as assigned).
   OPERATION_RULES_MIGRATION,
+  // Issue 11 (S4 TRUNCATE, R6 survey form and responses): numbered 017 as assigned.
+  CLOSEOUT_RULES_MIGRATION,
   // Issue 13: listing indexes (012 as assigned; the list's order is the order).
   LISTING_MIGRATION,
 ];

@@ -3,7 +3,7 @@
  * T1: a deadline is a Seoul calendar date and lasts until the end of that day.
  */
 import { Pool } from './catalog';
-import { closeOutDueDate } from './closeout';
+import { closeOutDueDate, dataSharingDueDate } from './closeout';
 import {
   addDays, compareDates, daysBetween, firstDayOfNextMonth, firstDayOfQuarter, IsoDate, lastDayOfQuarter, maxDate, minDate,
 } from './dates';
@@ -173,6 +173,11 @@ export interface ApplicationFacts {
   closeOutDue?: IsoDate | null;
   /** T2/O4: the monthly check that ran last: the next one is the 1st after it, never it again. */
   utilisationCheckedOn?: IsoDate | null;
+  /**
+   * R2: the call's `dataSharingDecemberException` (absent: true, the default). False:
+   * data sharing is due one month after the end even for a December end.
+   */
+  dataSharingDecemberException?: boolean;
   pool: Pool;
   today: IsoDate;
 }
@@ -215,7 +220,10 @@ export function applicationDeadlines(facts: ApplicationFacts): ApplicationDeadli
   const end = facts.endedOn ?? facts.supportEnd;
   const recordedOn = facts.endedOn ? (facts.endRecordedOn ?? facts.endedOn) : (facts.allocatedOn ?? today);
   const due = facts.closeOutDue ?? closeOutDueDate(end, recordedOn);
-  const out: ApplicationDeadlines = { supportEnd: end, reportDue: due, dataSharingDue: due };
+  // R2: on the report's rule (and R5's held due date) unless the call turned the December
+  // exception off for data sharing; then one month after the end, a reclaim's end included.
+  const dataSharingDue = facts.dataSharingDecemberException === false ? dataSharingDueDate(end, recordedOn, false) : due;
+  const out: ApplicationDeadlines = { supportEnd: end, reportDue: due, dataSharingDue };
 
   if (facts.supplementDue) out.supplementDue = facts.supplementDue;
   if (facts.batchCutoff) {

@@ -19,3 +19,4 @@ export * from './text';
 export * from './signin';
 export * from './contacts';
 export * from './operation-rules';
+export * from './survey';

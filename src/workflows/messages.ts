@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AcceleratorType, ApplicationDeadlines, ApplicationFacts, IsoDate, Pool, RuleId } from '../domain';
+import type { AcceleratorType, ApplicationDeadlines, ApplicationFacts, IsoDate, MissingReportConsequence, Pool, RuleId } from '../domain';
 import type { AuditEntry } from '../contracts/audit';
 import type { CloseOutView } from './application/closeout-messages';
 import type { EvaluationView } from './application/evaluation-messages';
@@ -75,6 +75,10 @@ export interface ApplicationInput {
   priority: boolean;
   supportEndsOn: IsoDate;
   supplementDays: number; // I5, from the call's settings
+  /** R2, from the call's settings; absent (histories before it): true. */
+  dataSharingDecemberException?: boolean;
+  /** R5, from the call's settings; absent (histories before it): BOTH. */
+  missingReportConsequence?: MissingReportConsequence;
 }
 
 export type { AuditEntry } from '../contracts/audit';
@@ -91,8 +95,17 @@ export const reviewDocumentsUpdate = defineUpdate<ApplicationState, [DocumentRev
 );
 /** Applicant hands in the requested supplement (I5); the API has checked the documents. */
 export const submitSupplementUpdate = defineUpdate<ApplicationState, []>('submitSupplement');
-/** Applicant withdraws (Q2/R: before allocation it just ends). */
-export const withdrawUpdate = defineUpdate<ApplicationState, [{ reason?: string }]>('withdraw');
+/**
+ * The applicant withdraws, or an operator on the applicant's behalf (H1: with a reason, its
+ * audit entry written with the status change, S4). Before allocation it just ends (Q2/R).
+ */
+export interface WithdrawRequest {
+  reason?: string;
+  /** H1: the operator acting on behalf; absent: the applicant. */
+  actor?: string;
+  audit?: AuditEntry;
+}
+export const withdrawUpdate = defineUpdate<ApplicationState, [WithdrawRequest]>('withdraw');
 /** V2: the call workflow put the application into a batch at its cutoff. */
 export const batchAssignedSignal = defineSignal<[{ batchId: string; cutoff: IsoDate }]>('batchAssigned');
 

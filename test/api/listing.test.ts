@@ -74,7 +74,7 @@ test('migration 012: the unfiltered order and each filter are index scans, not a
       [`where status = 'DRAFT'`, 'applications_listing_status'],
       [`where call_id = '${callId}' and status = 'DRAFT'`, 'applications_listing_call_status'],
       [`where pool = 'SHARED'`, 'applications_listing_pool'],
-      [`where accelerator_type = 'BOW'`, 'applications_listing_type'],
+      [`where coalesce(granted_type, accelerator_type) = 'BOW'`, 'applications_listing_type'],
     ] as const) {
       const rows = await tx.unsafe(`explain select id from applications ${where} order by created_at, id limit 51`);
       const p = rows.map((r) => r['QUERY PLAN']).join('\n');

@@ -15,6 +15,7 @@ create index applications_listing_status on applications (status, created_at, id
 -- the console's usual pair (a call's applications in one status), which neither alone serves when rare
 create index applications_listing_call_status on applications (call_id, status, created_at, id);
 create index applications_listing_pool on applications (pool, created_at, id);
-create index applications_listing_type on applications (accelerator_type, created_at, id);
+-- H1: the type filter reads the granted type once there is one, else the requested one.
+create index applications_listing_type on applications ((coalesce(granted_type, accelerator_type)), created_at, id);
 `,
 };

@@ -23,6 +23,7 @@ import {
 } from './closeout-messages';
 import { activities, now, today, type ApplicationContext } from './context';
 import type { SupportEnd } from './operation-messages';
+import { missingReportPolicy } from './missing-report';
 import { refuseRule, refuseState, refuseViolations } from '../../contracts/refusal';
 
 
@@ -62,6 +63,7 @@ interface Event {
  */
 export function closeOutPhase(ctx: ApplicationContext) {
   const { state, input } = ctx;
+  const missing = missingReportPolicy(ctx); // R5: the call's consequence, or an operator's for this case
   // Getters, so the query and the mirror never show due dates or openness older than the
   // status beside them (the due dates move with an early end, T2).
   const view: CloseOutView = {
@@ -73,6 +75,9 @@ export function closeOutPhase(ctx: ApplicationContext) {
     },
     get open() {
       return isOpen();
+    },
+    get missingReport() {
+      return missing.view();
     },
     report: { status: 'DUE', returns: [] },
     dataSharing: { status: 'DUE', returns: [] },
@@ -90,7 +95,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
   /** The last overdue week notified, per due date. */
   const overdueWeek = new Map<IsoDate, number>();
   /** R5 taken for a due date; the restriction waits until a reclaim has ended support. */
-  let r5: { dueOn: IsoDate; reclaimed: boolean; restricted: boolean; reason: string } | undefined;
+  let r5: { dueOn: IsoDate; reclaimed: boolean; restrict: boolean; restricted: boolean; reason: string } | undefined;
 
   const itemOf = (name: CloseOutItemName): CloseOutItem<unknown> => (name === 'REPORT' ? view.report : view.dataSharing);
   const dueOf = (name: CloseOutItemName) => (name === 'REPORT' ? view.reportDue : view.dataSharingDue);
@@ -232,7 +237,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
   // ---- reminders, overdue notices and R5, planned from the current due dates ----
 
   function nextEvent(): Event | undefined {
-    if (r5 && !r5.restricted) {
+    if (r5 && r5.restrict && !r5.restricted) {
       // R5 takes effect once a reclaim it asked for has ended support (the operation phase ends it).
       return !r5.reclaimed || ended ? { at: now(), order: 0, run: restrict, summary: 'R5: restrict the organisation' } : undefined;
     }
@@ -303,9 +308,10 @@ export function closeOutPhase(ctx: ApplicationContext) {
   async function missedReport(due: IsoDate) {
     done.add(`R5:${due}`);
     if (!outstanding(view.report)) return;
-    const holding = HOLDING.includes(state.status) && !ended;
+    const acts = missing.take(); // R5: reclaim, restrict or both, as the call or the operator said
+    const holding = HOLDING.includes(state.status) && !ended && acts.reclaim;
     const reason = `R5: the result report was not received by ${due}`;
-    r5 = { dueOn: due, reclaimed: holding, restricted: false, reason };
+    r5 = { dueOn: due, reclaimed: holding, restrict: acts.restrict, restricted: false, reason };
     if (holding) {
       // The resources still held are reclaimed: support ends with the missed due date, which
       // stays the due date (domain closeOutDue) instead of moving a month on from the reclaim.

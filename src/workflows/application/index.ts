@@ -47,7 +47,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     closeOut.stop();
   }
   if (!end && ctx.withdrawal) {
-    await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason: ctx.withdrawal.reason });
+    const { reason, actor, audit } = ctx.withdrawal;
+    // H1/S4: an operator's withdrawal on behalf is audited with the status change.
+    await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason, ...(actor ? { actor } : {}) }, audit);
     await ctx.notify('WITHDRAWN');
   } else if (outcome && !end) {
     // V7/O1: the support period ran out before capacity freed (or before an allocation):

@@ -83,9 +83,11 @@ export interface SupportEnd {
   detail?: string;
 }
 
-/** O2: the applicant reports the environment is set up (ends the grace early). */
+/** O2: the applicant reports the environment is set up (ends the grace early), or an operator records it for them (H1). */
 export interface SetupDoneRequest {
   actor: string;
+  /** S4: an operator's audit entry, written with the status change. */
+  audit?: AuditEntry;
 }
 
 /** Q1: the operator's decision on the open quarterly review. INCREASE/DECREASE carry the target the API checked (K5). */

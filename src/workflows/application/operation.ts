@@ -313,11 +313,12 @@ export function operationPhase(ctx: ApplicationContext) {
       allocation.setupDoneOn = doneOn;
       allocation.inOperation = true;
       ctx.facts.setupDoneOn = doneOn;
-      await ctx.transition('IN_OPERATION', 'SETUP_ENDED', {
-        setupEnd,
-        early: doneOn !== undefined,
-        ...(open(settingUp) ? { actor: settingUp.req.actor } : {}),
-      });
+      await ctx.transition(
+        'IN_OPERATION',
+        'SETUP_ENDED',
+        { setupEnd, early: doneOn !== undefined, ...(open(settingUp) ? { actor: settingUp.req.actor } : {}) },
+        open(settingUp) ? settingUp.req.audit : undefined, // H1/O2: an operator's record, audited with it (S4)
+      );
       if (open(settingUp)) settingUp.outcome = { value: allocation };
       // O4/K2: only the dedicated pool is judged monthly; I2: every pool is reviewed quarterly.
       nextCheck = monthlyCheckApplies(state.pool) ? firstCheckAfter(setupEnd, input.supportEndsOn) : null;
@@ -483,7 +484,8 @@ export function operationPhase(ctx: ApplicationContext) {
         // Withdrawal after allocation ends support like a reclaim, without restriction (Q2).
         const endedOn = compareDates(today(), input.supportEndsOn) <= 0 ? today() : input.supportEndsOn;
         const end: SupportEnd = { endedOn, recordedOn: today(), reason: 'WITHDRAWN', detail: ctx.withdrawal.reason };
-        await endSupport(end, 'WITHDRAWN_AFTER_ALLOCATION', { reason: ctx.withdrawal.reason });
+        const { actor, audit } = ctx.withdrawal; // H1/S4: an operator's, on behalf, audited with the support end
+        await endSupport(end, 'WITHDRAWN_AFTER_ALLOCATION', { reason: ctx.withdrawal.reason, ...(actor ? { actor } : {}) }, audit);
         await ctx.notify('WITHDRAWN', { reason: ctx.withdrawal.reason, endedOn });
         await offerFreedCapacity('WITHDRAWN', allocation.resource.type, input.applicationId);
         return end;
