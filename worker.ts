@@ -6,6 +6,7 @@ import { connectDatabase, type Sql } from './src/db';
 import { createTransport } from './src/mail';
 import { logErrorSafely, withoutPersonalData } from './src/safe-log';
 import { connectClient, connectWorkerConnection } from './src/temporal';
+import { workerOptionsOf } from './src/worker-settings';
 
 /**
  * S3: an activity's error leaves it without SQL parameters or row excerpts, so neither the
@@ -48,6 +49,8 @@ export async function runWorker(opts: {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./src/workflows') }),
+    // Cache, task slots, polls, sticky queue, shutdown grace: docs/OPERATIONS.md "Worker settings".
+    ...workerOptionsOf(config),
     interceptors: { activity: [safeActivityErrors] },
     activities: createActivities({
       sql,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CollectorSettings } from './collector/pull';
 import { DEFAULT_UTILISATION_QUERY } from './collector/prometheus';
+import { workerSettingsErrors, workerSettingsSchema } from './worker-settings';
 
 /**
  * Configuration comes only from environment variables, validated once at start-up so a
@@ -83,6 +84,8 @@ export const configSchema = z.object({
   UTILISATION_COLLECTOR_AT_KST: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM').default('00:30'),
   /** /metrics: when set, scrapes must send `Authorization: Bearer <token>`; unset, /metrics is open (keep it off the public proxy). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The worker's capacity (src/worker-settings.ts; defaults and reasons in docs/OPERATIONS.md). */
+  ...workerSettingsSchema.shape,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -104,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH: set both or neither',
     );
   }
+  const worker = workerSettingsErrors(c);
+  if (worker.length) throw new ConfigError(`Invalid configuration:\n${worker.join('\n')}`);
   return c;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Transporter } from 'nodemailer';
 import { enqueueAndSend } from '../activities/outbox';
@@ -9,6 +9,7 @@ import { kstDateTimeOf, normaliseEmail, SIGN_IN_LINK_MINUTES } from '../domain';
 import { renderNotice, type NoticeKind } from '../notices/templates';
 import type { ApplicantSessions } from './auth';
 import { HttpProblem } from './errors';
+import { sameToken, sha256Hex } from './secrets';
 
 /**
  * S6: sign-in by e-mail. A link carries a random 256-bit token; the database keeps only its
@@ -21,7 +22,6 @@ import { HttpProblem } from './errors';
  */
 export type LinkPurpose = 'SIGN_IN' | 'CONFIRM_PRACTITIONER';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
 export const SESSION_PREFIX = 'aps_';
 /** The shape of a link token (43 base64url characters), for the redeem route's schema. */
@@ -56,7 +56,7 @@ export async function sendLink(
   const { sql } = deps;
   const email = normaliseEmail(link.email);
   const token = newToken();
-  const hash = sha256(token);
+  const hash = sha256Hex(token);
   const expiresAt = deps.now() + SIGN_IN_LINK_MINUTES * 60_000;
   await sql`insert into applicant_links (token_hash, email, purpose, application_id, expires_at)
             values (${hash}, ${email}, ${link.purpose}, ${link.applicationId ?? null}, ${new Date(expiresAt)})`;
@@ -94,7 +94,7 @@ export async function redeemLink(sql: Sql, config: Config, now: number, token: s
   return sql.begin(async (tx) => {
     const [link] = await tx<Array<{ email: string; purpose: LinkPurpose; application_id: string | null }>>`
       update applicant_links set used_at = ${new Date(now)}
-      where token_hash = ${sha256(token)} and used_at is null and expires_at > ${new Date(now)}
+      where token_hash = ${sha256Hex(token)} and used_at is null and expires_at > ${new Date(now)}
       returning email, purpose, application_id`;
     if (!link) return undefined;
     let confirmed: string | null = null;
@@ -108,7 +108,7 @@ export async function redeemLink(sql: Sql, config: Config, now: number, token: s
     }
     const session = `${SESSION_PREFIX}${newToken()}`;
     const expiresAt = new Date(now + config.APPLICANT_SESSION_HOURS * 3_600_000);
-    await tx`insert into applicant_sessions (token_hash, email, expires_at) values (${sha256(session)}, ${link.email}, ${expiresAt})`;
+    await tx`insert into applicant_sessions (token_hash, email, expires_at) values (${sha256Hex(session)}, ${link.email}, ${expiresAt})`;
     return { email: link.email, purpose: link.purpose, applicationId: link.application_id, confirmed, sessionToken: session, csrfToken: csrfTokenOf(session), expiresAt };
   });
 }
@@ -119,23 +119,17 @@ export function setSessionCookie(config: Config, res: Response, token: string, m
 }
 
 export async function endApplicantSession(sql: Sql, token: string) {
-  await sql`update applicant_sessions set ended_at = now() where token_hash = ${sha256(token)} and ended_at is null`;
+  await sql`update applicant_sessions set ended_at = now() where token_hash = ${sha256Hex(token)} and ended_at is null`;
 }
 
 const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
-const sameToken = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /** For the authenticator (src/api/auth.ts): applicant sessions by Bearer token or cookie. */
 export function applicantSessions(sql: Sql, config: Config, now: () => number): ApplicantSessions {
   return {
     async address(token) {
       if (!token.startsWith(SESSION_PREFIX)) return undefined;
       const [row] = await sql<Array<{ email: string }>>`
-        select email from applicant_sessions where token_hash = ${sha256(token)} and ended_at is null and expires_at > ${new Date(now())}`;
+        select email from applicant_sessions where token_hash = ${sha256Hex(token)} and ended_at is null and expires_at > ${new Date(now())}`;
       return row?.email;
     },
     fromCookie(req: Request) {

@@ -1,40 +1,23 @@
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Sql } from '../db';
 import { forbidden, unauthorized } from './errors';
+import { hashIssuedSecret, verifyIssuedSecret } from './secrets';
 
 /** Who a route is for (H1: declared on each route; `PUBLIC` needs no credential). */
 export type Access = 'PUBLIC' | 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR' | 'APPLICANT';
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
-
 /**
  * S1: operator, evaluator and collector API keys, and each application's access token, are
- * kept only as scrypt hashes (memory-hard, like the bcrypt the seed names, and in Node's
- * own crypto). A key is `aidc_<keyId>_<secret>`: the id finds the row, the secret is
- * verified against its hash. A token is `apt_<applicationId>_<secret>`: it names the one
+ * kept only as hashes (SHA-256 of a random secret; src/api/secrets.ts says why not a slow
+ * hash). A key is `aidc_<keyId>_<secret>`: the id finds the row, the secret is verified
+ * against its hash. A token is `apt_<applicationId>_<secret>`: it names the one
  * application it opens and is verified against that application's hash, so a valid token
  * is known valid wherever it is presented (S7: 403 on another application, not 401).
  * Tokens issued before were `apt_<secret>` and are still verified against the
- * application in the path.
+ * application in the path. A row still holding the old scrypt hash is verified with it
+ * once and rewritten (the `where` on the old value keeps a concurrent rewrite harmless).
  */
-const SCRYPT = { N: 16384, r: 8, p: 1 };
-
-export async function hashSecret(secret: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(secret, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
-}
-
-export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const [scheme, n, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const actual = await scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, { ...SCRYPT, N: Number(n) });
-  return timingSafeEqual(actual, expected);
-}
-
 export type StaffRole = 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR';
 export type Actor =
   | { kind: StaffRole; id: string; name: string; organisationBrn?: string | null }
@@ -63,7 +46,7 @@ export async function createApiKey(
   const key = k.key ?? generated.key;
   const id = parseKey(key)?.id ?? generated.id;
   await sql`insert into api_keys (id, role, name, organisation_brn, email, secret_hash)
-            values (${id}, ${k.role}, ${k.name}, ${k.organisationBrn ?? null}, ${k.email ?? null}, ${await hashSecret(key)})`;
+            values (${id}, ${k.role}, ${k.name}, ${k.organisationBrn ?? null}, ${k.email ?? null}, ${hashIssuedSecret(key)})`;
   return { id, key };
 }
 
@@ -72,17 +55,16 @@ function parseKey(key: string) {
   return m ? { id: m[1] } : undefined;
 }
 
-/** Verified presentations are remembered briefly (by SHA-256) so scrypt runs once per key, not per request. */
-const verified = new Map<string, { actor: Actor; until: number }>();
-const CACHE_MS = 60_000;
-
 /** S1: the staff member a presented API key belongs to, if it is valid and not revoked. */
 export async function staffActor(sql: Sql, key: string): Promise<Actor | undefined> {
   const parsed = parseKey(key);
   if (!parsed) return undefined;
   const [row] = await sql<Array<{ id: string; role: StaffRole; name: string; organisation_brn: string | null; secret_hash: string }>>`
     select id, role, name, organisation_brn, secret_hash from api_keys where id = ${parsed.id} and revoked_at is null`;
-  if (!row || !(await verifySecret(key, row.secret_hash))) return undefined;
+  if (!row) return undefined;
+  const check = await verifyIssuedSecret(key, row.secret_hash);
+  if (!check.ok) return undefined;
+  if (check.upgrade) await sql`update api_keys set secret_hash = ${check.upgrade} where id = ${row.id} and secret_hash = ${row.secret_hash}`;
   return { kind: row.role, id: row.id, name: row.name, organisationBrn: row.organisation_brn };
 }
 
@@ -110,7 +92,12 @@ export function authenticator(sql: Sql, consoleSession?: ConsoleSessionLookup, a
 
   async function tokenOpens(token: string, applicationId: string): Promise<boolean> {
     const [row] = await sql<Array<{ token_hash: string }>>`select token_hash from applications where id = ${applicationId}`;
-    return Boolean(row && (await verifySecret(token, row.token_hash)));
+    if (!row) return false;
+    const check = await verifyIssuedSecret(token, row.token_hash);
+    if (check.upgrade) {
+      await sql`update applications set token_hash = ${check.upgrade} where id = ${applicationId} and token_hash = ${row.token_hash}`;
+    }
+    return check.ok;
   }
 
   async function applicant(token: string, pathId: string | undefined): Promise<Actor | undefined> {
@@ -164,14 +151,10 @@ export function authenticator(sql: Sql, consoleSession?: ConsoleSessionLookup, a
         }
       }
       if (!presented) return next(unauthorized());
-      const cacheKey = createHash('sha256').update(`${presented}|${appId ?? ''}`).digest('hex');
-      const hit = verified.get(cacheKey);
-      let actor = hit && hit.until > Date.now() ? hit.actor : undefined;
-      if (!actor) {
-        actor = presented.startsWith('apt_') ? await applicant(presented, appId) : await staff(presented);
-        if (!actor) return next(unauthorized('the API key or access token is not valid'));
-        verified.set(cacheKey, { actor, until: Date.now() + CACHE_MS });
-      }
+      // S1: one indexed row and one SHA-256 per request, so nothing is cached: a revoked key
+      // stops at once, and no presentation is verified again per application.
+      const actor = presented.startsWith('apt_') ? await applicant(presented, appId) : await staff(presented);
+      if (!actor) return next(unauthorized('the API key or access token is not valid'));
       // S7: from here the credential is valid; what it does not cover answers 403, never 401.
       if (!access.includes(actor.kind as Access)) {
         return next(forbidden(`S7: this action needs one of: ${access.join(', ')}`));

@@ -75,7 +75,9 @@ const masked = z.object({ name: z.string(), email: z.string(), phone: z.string()
 export const applicationListResponse = z.object({
   page: z.number().int(),
   pageSize: z.number().int(),
-  total: z.number().int(),
+  total: z.number().int().describe('matching applications, counted up to 1,000 (see totalExact)'),
+  totalExact: z.boolean().describe('false: there are more than `total` (the count stops there so deep listings stay fast)'),
+  next: z.string().nullable().describe('the `cursor` of the next page, or null on the last page'),
   items: z.array(
     z.object({
       id: z.string(), callId: z.string(), status: z.string(), title: z.string(), organisation: z.string(), pool: z.string(), type: z.string(),

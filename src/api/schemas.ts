@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeCursor } from '../db/applications';
 import {
   callContactsSchema,
   callTrainingSchema,
@@ -207,7 +208,13 @@ export const listApplicationsQuery = z.strictObject({
   status: z.string().optional(),
   pool: z.enum(['DEDICATED', 'SHARED']).optional(),
   type: z.enum(['T4', 'H100', 'BOW']).optional(),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe('S5: bounded, so the offset stays a PostgreSQL bigint'),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe('S5: bounded, so the offset stays a PostgreSQL bigint; prefer `cursor`'),
+  cursor: z
+    .string()
+    .max(200)
+    .refine((c) => decodeCursor(c) !== undefined, 'the `next` cursor of an earlier page, unchanged')
+    .optional()
+    .describe('keyset paging: the `next` of the previous page (fast at any depth); replaces `page`'),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -48,6 +48,7 @@ export async function startApi(opts: {
   const { config, sql, client } = opts;
   const documentDir = resolve(config.DOCUMENT_STORE_DIR ?? join(config.DATA_DIR, 'documents'));
   await mkdir(documentDir, { recursive: true });
+  const transport = createTransport(config);
   const app = createApp({
     config,
     sql,
@@ -56,7 +57,7 @@ export async function startApi(opts: {
     searchAttributes: await searchAttributesRegistered(client, config.TEMPORAL_NAMESPACE),
     today: opts.today ?? systemToday,
     now: opts.now ?? Date.now,
-    mail: { transport: createTransport(config), from: config.MAIL_FROM },
+    mail: { transport, from: config.MAIL_FROM },
   });
   const server = createServer(app);
   acceptRawUtf8Targets(server); // H1: `curl ...?filename=계획서.pdf` as curl sends it
@@ -65,7 +66,13 @@ export async function startApi(opts: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) =>
+        server.close(() => {
+          transport.close(); // the pooled SMTP connections (src/mail.ts)
+          ok();
+        }),
+      ),
   };
 }
 

@@ -68,12 +68,12 @@ export async function todayPage({ req, actor, csrf }: PageContext) {
 export async function applicationsPage({ req, actor, csrf }: PageContext) {
   const api = apiFor(req);
   const q = new URLSearchParams();
-  for (const k of ['callId', 'status', 'pool', 'type', 'page']) if (str(req.query[k])) q.set(k, str(req.query[k])!);
+  for (const k of ['callId', 'status', 'pool', 'type', 'cursor']) if (str(req.query[k])) q.set(k, str(req.query[k])!);
   q.set('pageSize', '100');
-  const list = await must<{ total: number; page: number; pageSize: number; items: Array<Record<string, any>> }>(api(`/applications?${q}`));
+  const list = await must<{ total: number; totalExact: boolean; next: string | null; items: Array<Record<string, any>> }>(api(`/applications?${q}`));
   const calls = (await must<{ items: Array<{ id: string; title: string }> }>(api('/calls'))).items;
   const exportQ = new URLSearchParams(q);
-  exportQ.delete('page');
+  exportQ.delete('cursor');
   exportQ.delete('pageSize');
   const sel = (name: string, values: string[], labels?: Record<string, [string, string]>) =>
     html`<select name="${name}"><option value="">전체</option>${values.map((v) => html`<option value="${v}" ${str(req.query[name]) === v ? html`selected` : ''}>${labels ? label(labels, v) : v}</option>`)}</select>`;
@@ -85,12 +85,12 @@ export async function applicationsPage({ req, actor, csrf }: PageContext) {
       <button type="submit">검색 Filter</button>
       <a href="/exports/applications?${exportQ}&format=xlsx" data-testid="export-list-xlsx">XLSX</a> · <a href="/exports/applications?${exportQ}&format=csv">CSV</a>
     </form>
-    <p>${list.total}건 (page ${list.page})</p>
+    <p>${list.total}${list.totalExact ? '' : '+'}건</p>
     <table><thead><tr><th>신청번호</th><th>상태</th><th>과제명</th><th>기관</th><th>자원</th><th>우선</th><th>실무자 (S3)</th></tr></thead><tbody>
     ${list.items.map((a) => html`<tr><td><a href="/console/applications/${a.id}">${a.id}</a></td><td>${statusBadge(a.status)}</td><td>${a.title}</td>
       <td>${a.organisation}</td><td>${a.type} × ${a.units}</td><td>${a.priority ? '★' : ''}</td><td>${a.practitioner?.name} ${a.practitioner?.email}</td></tr>`)}
     </tbody></table>
-    ${list.total > list.page * list.pageSize ? html`<p><a href="?${new URLSearchParams({ ...Object.fromEntries(q), page: String(list.page + 1) })}">다음 Next →</a></p>` : ''}`;
+    ${list.next ? html`<p><a href="?${new URLSearchParams({ ...Object.fromEntries(q), cursor: list.next })}">다음 Next →</a></p>` : ''}`;
   return page({ title: '신청 목록 Applications', actor, csrf, body, wide: true });
 }
 

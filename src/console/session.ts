@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Actor, ConsoleSessionLookup, StaffRole } from '../api/auth';
 import { HttpProblem } from '../api/errors';
+import { sameToken, sha256Hex } from '../api/secrets';
 import type { Config } from '../config';
 import type { Sql } from '../db';
 
@@ -21,7 +22,6 @@ export const CONSOLE_ROLES: readonly StaffRole[] = ['OPERATOR', 'EVALUATOR'];
 
 export type SignInMethod = 'API_KEY' | 'EMAIL_LINK';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export const secureCookies = (config: Pick<Config, 'PUBLIC_URL'>) => (config.PUBLIC_URL ?? '').startsWith('https:');
 export const sessionCookieName = (config: Pick<Config, 'PUBLIC_URL'>) => (secureCookies(config) ? '__Host-aidc_console' : 'aidc_console');
@@ -50,14 +50,14 @@ export function readCookie(req: Request, name: string): string | undefined {
 export async function startSession(sql: Sql, config: Config, res: Response, apiKeyId: string, method: SignInMethod) {
   const token = randomBytes(32).toString('base64url');
   await sql`insert into console_sessions (token_hash, api_key_id, method, expires_at)
-            values (${sha256(token)}, ${apiKeyId}, ${method}, now() + make_interval(hours => ${SESSION_HOURS}))`;
+            values (${sha256Hex(token)}, ${apiKeyId}, ${method}, now() + make_interval(hours => ${SESSION_HOURS}))`;
   res.setHeader('set-cookie', cookie(config, token, SESSION_HOURS * 3600));
   return token;
 }
 
 export async function endSession(sql: Sql, config: Config, req: Request, res: Response) {
   const token = readCookie(req, sessionCookieName(config));
-  if (token) await sql`update console_sessions set ended_at = now() where token_hash = ${sha256(token)} and ended_at is null`;
+  if (token) await sql`update console_sessions set ended_at = now() where token_hash = ${sha256Hex(token)} and ended_at is null`;
   res.setHeader('set-cookie', cookie(config, '', 0));
 }
 
@@ -74,18 +74,12 @@ export async function currentSession(sql: Sql, config: Config, req: Request): Pr
   const [row] = await sql<Array<{ id: string; role: StaffRole; name: string; organisation_brn: string | null }>>`
     select k.id, k.role, k.name, k.organisation_brn
     from console_sessions s join api_keys k on k.id = s.api_key_id
-    where s.token_hash = ${sha256(token)} and s.ended_at is null and s.expires_at > now() and k.revoked_at is null`;
+    where s.token_hash = ${sha256Hex(token)} and s.ended_at is null and s.expires_at > now() and k.revoked_at is null`;
   if (!row || !CONSOLE_ROLES.includes(row.role)) return undefined;
   return { actor: { kind: row.role, id: row.id, name: row.name, organisationBrn: row.organisation_brn }, token, csrf: csrfTokenOf(token) };
 }
 
 const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
-
-function sameToken(a: string, b: string) {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** For the API's authenticator (src/api/auth.ts): the console session's actor, CSRF-checked. */
 export function consoleSessionLookup(sql: Sql, config: Config): ConsoleSessionLookup {

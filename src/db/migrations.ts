@@ -9,6 +9,7 @@ import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { INTAKE_MIGRATION } from './migrations/intake';
 import { EVALUATION_RULES_MIGRATION } from './migrations/evaluation-rules';
+import { LISTING_MIGRATION } from './migrations/listing';
 import { OPERATION_MIGRATION } from './migrations/operation';
 import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
@@ -210,4 +211,6 @@ alter table email_outbox add column reply_to text;
   CLOSEOUT_RULES_MIGRATION,
   // A2 titles (014 as assigned), applied after 016 (the list's order is the order).
   INTAKE_MIGRATION,
+  // Issue 13: listing indexes (012 as assigned; the list's order is the order).
+  LISTING_MIGRATION,
 ];

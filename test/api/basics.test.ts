@@ -66,7 +66,7 @@ test('S1: API keys are stored only as hashes; an evaluator key cannot create cal
   const created = await app.api.post('/api-keys', { role: 'EVALUATOR', name: '평가위원 1' }, app.operatorKey);
   expect(created.status).toBe(201);
   const rows = await app.sql`select secret_hash from api_keys where id = ${created.body.id}`;
-  expect(rows[0].secret_hash).toMatch(/^scrypt\$/);
+  expect(rows[0].secret_hash).toMatch(/^sha256\$[0-9a-f]{64}$/); // S1: src/api/secrets.ts
   expect(rows[0].secret_hash).not.toContain(created.body.key);
   const id = `ev-${Date.now().toString(36)}`;
   expect((await app.api.post('/calls', callBody(id), created.body.key)).status).toBe(403);

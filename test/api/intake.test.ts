@@ -66,7 +66,7 @@ describe('A1 draft', () => {
     const d = await draft();
     expect(d.body.accessToken).toMatch(/^apt_/);
     const [row] = await app.sql`select token_hash from applications where id = ${d.id}`;
-    expect(row.token_hash).toMatch(/^scrypt\$/);
+    expect(row.token_hash).toMatch(/^sha256\$[0-9a-f]{64}$/); // S1: src/api/secrets.ts
     expect(row.token_hash).not.toContain(d.token);
     const again = await app.api.get(`/applications/${d.id}`, d.token);
     expect(again.status).toBe(200);

@@ -18,7 +18,7 @@ import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
 import { CallIdAttr } from '../../workflows/search-attributes';
 import { actorLabel } from '../auth';
-import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
+import { audit, auditEntry, type ApiDeps } from '../context';
 import { conflict, notFound, ruleRefused } from '../errors';
 import { defineRoute } from '../route';
 import { addBatchSchema, CALL_SETTINGS_DEFAULTS, callIdParam, createCallSchema, earlyCloseSchema, type CreateCall } from '../schemas';
@@ -229,7 +229,8 @@ export function callRoutes(deps: ApiDeps) {
           updateId: entry.key,
           args: [{ cutoff: body.cutoff, actor: actorLabel(actor), audit: entry }],
         });
-        await auditWritten(sql, entry.key);
+        // S4: the handler awaited the activity that wrote the audit row with the change, so its
+        // answer proves the write: nothing to poll for.
         res.status(201);
         return batch;
       },
@@ -252,7 +253,8 @@ export function callRoutes(deps: ApiDeps) {
           updateId: entry.key,
           args: [{ closesOn: body.closesOn, actor: actorLabel(actor), audit: entry }],
         });
-        await auditWritten(sql, entry.key);
+        // S4: the handler awaited the activity that wrote the audit row with the change, so its
+        // answer proves the write: nothing to poll for.
         return { closesOn: state.closesOn, earlyClose: state.earlyClose };
       },
     }),

@@ -25,7 +25,7 @@ import {
 } from '../../workflows/application/closeout-messages';
 import { statusQuery } from '../../workflows/messages';
 import { actorLabel, type Actor } from '../auth';
-import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
+import { audit, auditEntry, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
 import { conflict, forbidden, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
@@ -165,7 +165,8 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, an
           updateId: entry.key,
           args: [{ item, decision: body.decision, reason: body.reason, actor: actorLabel(actor), audit: entry }],
         });
-        await auditWritten(sql, entry.key);
+        // S4: the handler awaited the activity that wrote the audit row with the change, so its
+        // answer proves the write: nothing to poll for.
         return { id: app.id, closeOut: view };
       },
     });

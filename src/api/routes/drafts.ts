@@ -2,7 +2,8 @@ import * as R from '../responses';
 import { randomInt } from 'node:crypto';
 import { maskEmail, normaliseEmail, requiredDocuments } from '../../domain';
 import { insertDraft, updateDraft } from '../../db/applications';
-import { hashSecret, newApplicantToken } from '../auth';
+import { newApplicantToken } from '../auth';
+import { hashIssuedSecret } from '../secrets';
 import { audit, type ApiDeps } from '../context';
 import { conflict } from '../errors';
 import { defineRoute } from '../route';
@@ -41,7 +42,7 @@ export function draftRoutes(deps: ApiDeps) {
         const id = newApplicationId();
         const token = newApplicantToken(id);
         const c = draftColumns(body);
-        await insertDraft(sql, { id, callId: call.id, columns: c, content: body, tokenHash: await hashSecret(token) });
+        await insertDraft(sql, { id, callId: call.id, columns: c, content: body, tokenHash: hashIssuedSecret(token) });
         const sent = await s.sendConfirmation({ id, callId: call.id, title: c.title, email: body.practitioner.email });
         res.status(201);
         return {

@@ -105,6 +105,8 @@ export interface ApplicationContext {
    */
   record(event: string, detail?: Record<string, unknown>, audit?: AuditEntry): Promise<void>;
   transition(status: ApplicationStatus, event: string, detail?: Record<string, unknown>, audit?: AuditEntry): Promise<void>;
+  /** S4: whether `record` has stored the audit entry with this key (its activity completed). */
+  auditWritten(key: string): boolean;
   /** N: a notice to the practitioner (PI in copy); `discriminator` makes repeated notices distinct keys. */
   notify(kind: NoticeRequest['kind'], data?: Record<string, unknown>, discriminator?: string): Promise<void>;
   /** N: a notice to the operators about this application. */
@@ -145,6 +147,7 @@ export function createContext(input: ApplicationInput): ApplicationContext {
   let openCutoffs: IsoDate[] = [];
   let shown: { name: string; date: IsoDate } | undefined;
   let ended = false;
+  const writtenAudits = new Set<string>();
   const key = (kind: string, discriminator?: string) =>
     `${input.applicationId}:${kind}${discriminator ? `:${discriminator}` : ''}`;
 
@@ -170,6 +173,7 @@ export function createContext(input: ApplicationInput): ApplicationContext {
       if (!patched(READABLE_UI_PATCH)) {
         upsertSearchAttributesIfRegistered(state.status, next?.date);
         await activities.recordApplication(row);
+        if (audit) writtenAudits.add(audit.key);
         showDetails(event);
         return;
       }
@@ -177,10 +181,12 @@ export function createContext(input: ApplicationInput): ApplicationContext {
         { summary: `record ${event} (${state.status})` },
         [row],
       );
+      if (audit) writtenAudits.add(audit.key); // no command: workflow state only
       // Histories from before the row answered cutoffs have none (undefined).
       openCutoffs = stored?.openCutoffs ?? openCutoffs;
       showCurrent(event);
     },
+    auditWritten: (k) => writtenAudits.has(k),
     async transition(status, event, detail, audit) {
       state.status = status;
       await ctx.record(event, detail, audit);

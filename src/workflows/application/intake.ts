@@ -1,8 +1,15 @@
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { addDays, endOfDayKst, startOfDayKst, SUPPLEMENT_REMINDER_DAYS_BEFORE } from '../../domain';
 import { reviewDocumentsUpdate, submitSupplementUpdate, type AuditEntry, type DocumentReviewDecision } from '../messages';
 import { now, today, type ApplicationContext } from './context';
 import { refuseRule, refuseState } from '../../contracts/refusal';
+
+/**
+ * S4 (docs/PATCHING.md): the document review's Update answers once its audit row is stored
+ * (with the status change, by the record activity), so the API answers without polling for
+ * it, and the result's status is the one the row holds. Gated: old histories answered at once.
+ */
+export const REVIEW_ANSWERS_WHEN_WRITTEN_PATCH = 's4-review-answers-when-written-2026-12';
 
 /**
  * Intake (A4–A6, E4, I5): document review, possibly several supplement rounds, until the
@@ -15,8 +22,13 @@ export function intakePhase(ctx: ApplicationContext) {
 
   setHandler(
     reviewDocumentsUpdate,
-    (review) => {
+    async (review) => {
       pendingReview = review;
+      const audit = review.audit;
+      if (audit && patched(REVIEW_ANSWERS_WHEN_WRITTEN_PATCH)) {
+        // A withdrawal that wins the race ends intake before the review is handled (run below).
+        await condition(() => ctx.auditWritten(audit.key) || ctx.withdrawal !== undefined);
+      }
       return state;
     },
     {
