@@ -53,6 +53,7 @@ export async function runWorker(opts: {
       mailFrom: config.MAIL_FROM,
       operationsEmail: config.OPERATIONS_EMAIL,
       publicUrl: publicUrlOf(config),
+      fanOutConcurrency: config.FANOUT_CONCURRENCY,
     }),
   });
   const done = worker.run().finally(async () => {

@@ -16,6 +16,8 @@ export interface ActivityDeps {
   operationsEmail: string;
   /** N2/N3: the service's public URL, under which notices link to applications and queues. */
   publicUrl?: string;
+  /** Issue 13: signals in flight at once when a batch tells its members (FANOUT_CONCURRENCY). */
+  fanOutConcurrency?: number;
 }
 
 export interface NoticeRequest {
