@@ -26,8 +26,8 @@ export interface FanOutOptions<T> {
   base: FanOutProgress;
   /**
    * Called with the items of the finished prefix since the last call (e.g. to mark them in
-   * the database), at most every `flushEvery` items and once at the end; the heartbeat that
-   * follows carries the new cursor.
+   * the database), every `flushEvery` items (default: total / 50, at most 100) and once at
+   * the end; the heartbeat that follows carries the new cursor.
    */
   flush?: (items: T[]) => Promise<void>;
   flushEvery?: number;
@@ -66,7 +66,8 @@ function cancelled(): Promise<never> | undefined {
  */
 export async function fanOut<T>(items: readonly T[], opts: FanOutOptions<T>): Promise<FanOutProgress> {
   const total = items.length;
-  const flushEvery = opts.flushEvery ?? 100;
+  // About 50 reports over the whole fan-out, at most every 100 items (the SDK throttles heartbeats anyway).
+  const flushEvery = opts.flushEvery ?? Math.min(100, Math.max(1, Math.ceil(total / 50)));
   const finished = new Uint8Array(total);
   let through = 0; // items[0..through) are all sent
   let flushedThrough = 0;
