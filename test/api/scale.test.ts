@@ -7,6 +7,7 @@ import { batchStatusQuery } from '../../src/workflows/batch';
 import { batchWorkflowId } from '../../src/workflows/call';
 import { callStatusQuery } from '../../src/workflows/messages';
 import { startTestApp, type TestApp } from '../support/app';
+import { saveHistory } from '../support/closeout';
 import { uniqueBrn } from '../support/fixtures';
 import { createCall, eventually, submitAndAccept } from '../support/lifecycle';
 
@@ -102,6 +103,7 @@ describe('issue 13: bounded histories', () => {
     for (const m of members) {
       await eventually(async () => (await app.api.get(`/applications/${m.id}`, app.operatorKey)).body.status, (s) => s === 'IN_EVALUATION');
     }
+    await saveHistory(app, workflowId, 'call-issue13-continued-as-new', runs[0]); // docs/PATCHING.md
   }, 240_000);
 
   test('V2/N issue 13: a batch that escalates daily continues as new (bound 40) and answers its query and GET the same', async () => {
@@ -163,6 +165,7 @@ describe('issue 13: batches at scale', () => {
     expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'rankAndPublishBatch')).toBe(false);
     const final = await eventually(() => app.client.workflow.getHandle(batchWorkflowId(batchId)).describe(), (d) => d.status.name === 'COMPLETED');
     expect(final.status.name).toBe('COMPLETED');
+    await saveHistory(app, batchWorkflowId(batchId), 'batch-issue13-continued-selection-early-answer'); // docs/PATCHING.md
   }, 120_000);
 
   test('V2 issue 13: a batch-closing fan-out killed after its first heartbeat resumes after the member it reported, not from the start', async () => {
