@@ -254,7 +254,7 @@ async function main() {
     await sleep(2000); // the batches finish their last task; visibility catches up
     console.log('\nworkflow history (every run of the id; longest first):');
     const callRuns = await runLengths(client, callWorkflowId(callId));
-    console.log(`  call ${callId}: ${callRuns.length} run(s), longest ${callRuns[0]} events (target < 1,024)`);
+    console.log(`  call ${callId}: ${callRuns.length} run(s), longest ${callRuns[0]} events (target < 1,024); all: ${callRuns.join(', ')}`);
     const batchMax: number[] = [];
     for (const b of batchIds) {
       const runs = await runLengths(client, batchWorkflowId(b));
