@@ -1,7 +1,7 @@
 /**
  * Issue 13 "done when": one call, many applications across four batches.
  *
- *   npm run build && node dist/bench/scale.js [applications=20000] [batches=4] [concurrency=32]
+ *   npm run build && node dist/bench/scale.js [applications=20000] [batches=4] [concurrency=32] [waiting-in-flight=4]
  *
  * Prints: the call's and each batch's longest run (history events; target < 1,024), the
  * selection Update's answer time per batch (target < 1 s for 5,000 members), the rate at
@@ -24,46 +24,28 @@
  * Figures only; nothing is asserted.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { ensureTemporalCli } from '../scripts/tools';
-import { ensureFirstOperatorKey, startApi } from '../src/api/server';
-import { loadConfig } from '../src/config';
-import { connectDatabase } from '../src/db';
-import { migrate } from '../src/db/migrate';
 import { addDays, applicationWorkflowId, callWorkflowId, CRITERIA, kstDateOf, poolOf, type AcceleratorType, type Scores } from '../src/domain';
-import { startDevServer } from '../src/runtime/dev-server';
-import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
-import { startMailInbox } from '../src/runtime/mail-inbox';
-import { freePort } from '../src/runtime/ports';
-import { connectClient } from '../src/temporal';
 import { selectionResultSignal } from '../src/workflows/application/evaluation-messages';
 import { batchIdOf, batchWorkflowId, callWorkflow } from '../src/workflows/call';
 import { applicationWaitingSignal, type ApplicationInput } from '../src/workflows/messages';
 import { seededRandom } from '../test/support/random';
-import { runWorker } from '../worker';
+import { pool, seconds, startIdleMemberWorkflows, step, took, withBenchStack } from './stack';
 
 const APPLICATIONS = Number(process.argv[2] ?? 20000);
 const BATCHES = Number(process.argv[3] ?? 4);
 const CONCURRENCY = Number(process.argv[4] ?? 32);
+/**
+ * The C2 "waiting" signals come from operators accepting documents, not in a blast: sent 32
+ * at a time on this shared machine they arrived faster than the call's worker turned its
+ * tasks around, the server force-failed the task in flight at 100 buffered signals
+ * (WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND), the worker lost its cached run and
+ * replayed ever longer histories (5,072 events at 5,000 signals): temporalio/temporal#4137.
+ */
+const WAITING_IN_FLIGHT = Number(process.argv[5] ?? 4);
 const PER_BATCH = Math.ceil(APPLICATIONS / BATCHES);
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const step = (label: string) => process.stdout.write(`  ${label} …`);
-const took = (t0: number) => console.log(` ${seconds(Date.now() - t0)}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function pool<T>(items: readonly T[], concurrency: number, f: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await f(items[next++]!);
-    }),
-  );
-}
 
 /** Every run of a workflow id with its history length (visibility), longest first. */
 async function runLengths(client: Client, workflowId: string): Promise<number[]> {
@@ -73,50 +55,10 @@ async function runLengths(client: Client, workflowId: string): Promise<number[]>
 }
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(path.join(tmpdir(), 'aidc-bench-'));
-  chmodSync(dir, 0o755); // as root, PostgreSQL runs as the postgres user
-  const stops: Array<() => Promise<void>> = [];
-  try {
-    console.log(`scale bench: ${APPLICATIONS} applications, ${BATCHES} batches of ${PER_BATCH}, fan-out ${CONCURRENCY} in flight (services in ${dir})`);
-    let t = Date.now();
-    step('services (PostgreSQL, SMTP inbox, Temporal dev server)');
-    const [pg, mail, dev] = await Promise.all([
-      freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port })),
-      startMailInbox({ smtpPort: 0, webPort: 0 }),
-      (async () => {
-        const [port, uiPort] = [await freePort(), await freePort()];
-        return startDevServer({ cliPath: await ensureTemporalCli(), dbFile: path.join(dir, 'temporal.db'), port, uiPort, namespace: 'default', headless: true });
-      })(),
-    ]);
-    stops.push(() => dev.stop(), () => mail.stop(), () => pg.stop());
-    took(t);
-
-    const config = loadConfig({
-      DATABASE_URL: pg.url,
-      TEMPORAL_ADDRESS: dev.address,
-      TEMPORAL_TASK_QUEUE: 'bench-scale',
-      SMTP_HOST: mail.smtpHost,
-      SMTP_PORT: String(mail.smtpPort),
-      DATA_DIR: dir,
-      FANOUT_CONCURRENCY: String(CONCURRENCY),
-    });
-    const sql = connectDatabase(pg.url, 10);
-    stops.unshift(() => sql.end());
-    await migrate(sql);
-    const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
-    const client = await connectClient(config);
-    stops.unshift(() => client.connection.close());
-    const api = await startApi({ config, sql, client, port: 0 });
-    stops.unshift(() => api.close());
-    t = Date.now();
-    step('worker (bundles the workflows)');
-    const worker = await runWorker({ config, sql });
-    stops.unshift(() => worker.shutdown());
-    took(t);
-
+  console.log(`scale bench: ${APPLICATIONS} applications, ${BATCHES} batches of ${PER_BATCH}, fan-out ${CONCURRENCY} in flight`);
+  await withBenchStack('bench-scale', { FANOUT_CONCURRENCY: String(CONCURRENCY) }, async ({ config, sql, client, api, operatorKey }) => {
     // ---- rows: the call, its batches (cutoffs on the days before today), applications, scores ----
-    t = Date.now();
+    let t = Date.now();
     step(`rows: call, ${BATCHES} batches, ${APPLICATIONS} applications and their scores`);
     const today = kstDateOf(Date.now());
     const callId = `scale-${randomBytes(3).toString('hex')}`;
@@ -164,19 +106,7 @@ async function main() {
 
     t = Date.now();
     step(`${APPLICATIONS} application workflows (idle task queue)`);
-    await pool(apps, 32, async (a) => {
-      const input: ApplicationInput = {
-        applicationId: a.id,
-        callId,
-        pool: a.pool,
-        acceleratorType: a.accelerator_type,
-        units: a.units,
-        priority: a.priority,
-        supportEndsOn,
-        supplementDays: 7,
-      };
-      await client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(callId, a.id), taskQueue: 'bench-idle-members', args: [input] });
-    });
+    await startIdleMemberWorkflows(client, callId, supportEndsOn, apps);
     took(t);
 
     // ---- the call: closes its batches (V2 fan-out of batchAssigned), starts their workflows ----
@@ -198,8 +128,8 @@ async function main() {
 
     // ---- C2: every application tells the call it waits (the history grows one signal at a time) ----
     t = Date.now();
-    step(`${APPLICATIONS} applicationWaiting signals to the call`);
-    await pool(apps, CONCURRENCY, (a) => call.signal(applicationWaitingSignal, { applicationId: a.id, acceptedOn: a.documents_accepted_on }));
+    step(`${APPLICATIONS} applicationWaiting signals to the call, ${WAITING_IN_FLIGHT} in flight`);
+    await pool(apps, WAITING_IN_FLIGHT, (a) => call.signal(applicationWaitingSignal, { applicationId: a.id, acceptedOn: a.documents_accepted_on }));
     took(t);
 
     // ---- the selections, through the API ----
@@ -270,10 +200,7 @@ async function main() {
     const fan = sum(fanOutRates) / fanOutRates.length;
     const raw = sum(rawRates) / rawRates.length;
     console.log(`  selection fan-out ${Math.round(fan)}/s vs raw client ${Math.round(raw)}/s at ${CONCURRENCY} in flight: ${(fan / raw).toFixed(2)}× (target ≥ 0.9×)`);
-  } finally {
-    for (const stop of stops) await stop().catch((err: unknown) => console.error(`stopping: ${String(err)}`));
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {

@@ -1,11 +1,10 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../src/activities';
 import { applicationWorkflowId, callWorkflowId, endOfDayKst, MS_PER_DAY } from '../../src/domain';
-import { createTransport } from '../../src/mail';
 import { batchStatusQuery } from '../../src/workflows/batch';
 import { batchWorkflowId } from '../../src/workflows/call';
 import { callStatusQuery } from '../../src/workflows/messages';
+import { directActivities } from '../support/activities';
 import { startTestApp, type TestApp } from '../support/app';
 import { saveHistory } from '../support/closeout';
 import { uniqueBrn } from '../support/fixtures';
@@ -169,15 +168,7 @@ describe('issue 13: batches at scale', () => {
   }, 120_000);
 
   test('V2 issue 13: a batch-closing fan-out killed after its first heartbeat resumes after the member it reported, not from the start', async () => {
-    const transport = createTransport(app.config);
-    const activities = createActivities({
-      sql: app.sql,
-      transport,
-      client: app.client,
-      mailFrom: app.config.MAIL_FROM,
-      operationsEmail: app.config.OPERATIONS_EMAIL,
-      fanOutConcurrency: 1,
-    });
+    const { activities, close } = directActivities(app, { fanOutConcurrency: 1 });
     const assignedSignals = async (id: string) =>
       ((await app.client.workflow.getHandle(applicationWorkflowId(callId, id)).fetchHistory()).events ?? []).filter(
         (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'batchAssigned',
@@ -200,7 +191,7 @@ describe('issue 13: batches at scale', () => {
     // Attempt 2 gets that heartbeat as Temporal hands it to a retry.
     const retry = new MockActivityEnvironment({ heartbeatDetails: reported });
     const result = (await retry.run(activities.closeBatch, { callId, batchId, cutoff })) as { members: number };
-    transport.close();
+    close();
     expect(result.members).toBe(MEMBERS);
     const after = new Map(await Promise.all(order.map(async (id) => [id, await assignedSignals(id)] as const)));
     // The member the heartbeat covered was told by attempt 1 only; every later one by attempt 2.
