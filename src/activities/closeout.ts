@@ -1,16 +1,18 @@
 import { writeAudit } from '../db/audit';
+import { recordInvitation, surveyedUsers } from '../db/surveys';
 import type { IsoDate } from '../domain';
 import type { CloseOutView } from '../workflows/application/closeout-messages';
 import type { ApplicationStatus, AuditEntry, TimelineEntry } from '../workflows/messages';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 
-/** R6: the statuses of an active user (the support period runs). */
-export const SURVEYED_STATUSES = ['ALLOCATED', 'IN_OPERATION'] as const;
+/** R6: the form an invited user answers the survey at (under the service's public URL, N2). */
+export const surveyFormLink = (publicUrl: string, applicationId: string) => `${publicUrl}/applications/${applicationId}/survey`;
 
 /** Activities of the closeout phase (idempotent: Temporal may run any of them again). */
 export function closeOutActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
+  const publicUrl = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, '');
 
   return {
     /**
@@ -66,18 +68,22 @@ export function closeOutActivities(deps: ActivityDeps) {
     },
 
     /**
-     * R6: the survey e-mail to every active user of the call, once per user (practitioner
-     * address) and year: the notice key is built from both, so a repeat finds it sent.
+     * R6: the survey e-mail, with the link to its form, to every user whose support ran in
+     * the survey's year (not only those active on the day), once per user (practitioner
+     * address) and year: the notice key is built from both, so a repeat finds it sent; the
+     * invitation row (the form's) is kept once the same way.
      */
     async sendSurvey(s: { callId: string; on: IsoDate }): Promise<{ surveyed: number }> {
-      const year = s.on.slice(0, 4);
-      const users = await sql<Array<{ id: string; email: string }>>`
-        select distinct on (lower(content->'practitioner'->>'email')) id, lower(content->'practitioner'->>'email') as email
-        from applications
-        where call_id = ${s.callId} and status in ${sql(SURVEYED_STATUSES)}
-        order by lower(content->'practitioner'->>'email'), submitted_at, id`;
+      const year = Number(s.on.slice(0, 4));
+      const users = await surveyedUsers(sql, s.callId, year, s.on);
       for (const u of users) {
-        await notifyOrReport(notify, { key: `SURVEY:${s.callId}:${year}:${u.email}`, kind: 'SURVEY', applicationId: u.id, data: { year, on: s.on } });
+        await recordInvitation(sql, { callId: s.callId, year, email: u.email, applicationId: u.id, on: s.on });
+        await notifyOrReport(notify, {
+          key: `SURVEY:${s.callId}:${year}:${u.email}`,
+          kind: 'SURVEY',
+          applicationId: u.id,
+          data: { year: String(year), on: s.on, formUrl: surveyFormLink(publicUrl, u.id) },
+        });
       }
       return { surveyed: users.length };
     },

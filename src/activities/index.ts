@@ -1,6 +1,7 @@
 import { writeAudit } from '../db/audit';
 import { applicationWorkflowId, type IsoDate } from '../domain';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
+import { changeRequestActivities } from './change-requests';
 import { closeOutActivities } from './closeout';
 import { evaluationActivities } from './evaluation';
 import { evaluatorActivities } from './evaluators';
@@ -20,7 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
 
-  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), closeOutActivities(deps), {
+  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), changeRequestActivities(deps), closeOutActivities(deps), {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 

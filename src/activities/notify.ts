@@ -5,7 +5,7 @@ import type { Transporter } from 'nodemailer';
 import type { Sql } from '../db';
 import type { CallContacts, CallTraining } from '../domain';
 import { renderNotice, type NoticeContext, type NoticeKind } from '../notices/templates';
-import { noticeFailedReport } from '../notices/failed';
+import { noticeFailedReport, type NoticeRequest } from '../notices/request';
 import { enqueueAndSend, POISON_NOTICE, poisonNoticeType, type ClaimingAttempt, type PoisonNoticeType } from './outbox';
 
 export interface ActivityDeps {
@@ -20,18 +20,7 @@ export interface ActivityDeps {
   fanOutConcurrency?: number;
 }
 
-export interface NoticeRequest {
-  /** Unique per notice: the outbox key that makes it go out exactly once (N). */
-  key: string;
-  kind: NoticeKind;
-  applicationId?: string;
-  callId?: string;
-  /** Operators' notices go to the operations mailbox, evaluators' (N3) to the key's address. */
-  audience?: 'APPLICANT' | 'OPERATORS' | 'EVALUATOR';
-  /** N3: the EVALUATOR key the notice is for. */
-  evaluatorId?: string;
-  data?: Record<string, unknown>;
-}
+export type { NoticeRequest } from '../notices/request';
 
 interface CallNoticeRow {
   call_title: string;

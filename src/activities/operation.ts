@@ -1,5 +1,6 @@
 import type { Sql } from '../db';
 import { writeAudit } from '../db/audit';
+import { recordAllocationServers, serverProblem } from '../db/inventory';
 import type { AuditEntry } from '../workflows/messages';
 import {
   DEFAULT_UTILISATION_THRESHOLDS,
@@ -19,21 +20,22 @@ import { callRemainingCapacity, callRemainingExtraStorageTb } from './capacity';
 import type { ActivityDeps } from './notify';
 
 type Resource = { type: AcceleratorType; units: number };
-export type CapacityOutcome = { ok: true } | { ok: false; reason: string };
+/** `rule` K1: the server refused (inventory, overlap); otherwise K5 capacity. */
+export type CapacityOutcome = { ok: true } | { ok: false; reason: string; rule?: 'K1' };
 
 /**
  * K5: capacity changes of one call are serialised by a transaction-scoped advisory lock, so
  * two operators allocating the last server at the same moment cannot both get it. The
  * check excludes the application itself: what it already holds is given back first.
  */
-async function withCallCapacityLock<T>(sql: Sql, callId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
+export async function withCallCapacityLock<T>(sql: Sql, callId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`K5:${callId}`}))`;
     return f(tx as unknown as Sql);
   }) as Promise<T>;
 }
 
-async function capacityShortfall(tx: Sql, callId: string, applicationId: string, want: Resource, extraStorageTb = 0) {
+export async function capacityShortfall(tx: Sql, callId: string, applicationId: string, want: Resource, extraStorageTb = 0) {
   const left = await callRemainingCapacity(tx, callId, applicationId);
   if (left[want.type] < want.units) return `K5: no ${want.type} capacity left (${Math.max(0, left[want.type])} free, ${want.units} needed)`;
   if (extraStorageTb > 0) {
@@ -41,6 +43,21 @@ async function capacityShortfall(tx: Sql, callId: string, applicationId: string,
     if (storage < extraStorageTb) return `K5: only ${Math.max(0, storage)} TB of extra storage left (${extraStorageTb} TB asked)`;
   }
   return undefined;
+}
+
+/** O4/O5/I1: one month of one allocation judged from its samples with the call's thresholds (never from history). */
+async function judgeFromSamples(sql: Sql, j: { applicationId: string; month: IsoMonth; countFrom: IsoDate; until: IsoDate }) {
+  const [call] = await sql<Array<{ settings: { utilisationNonePercent?: number; utilisationLowPercent?: number } }>>`
+    select c.settings from calls c join applications a on a.call_id = c.id where a.id = ${j.applicationId}`;
+  const thresholds: UtilisationThresholds = {
+    nonePercent: call?.settings.utilisationNonePercent ?? DEFAULT_UTILISATION_THRESHOLDS.nonePercent,
+    lowPercent: call?.settings.utilisationLowPercent ?? DEFAULT_UTILISATION_THRESHOLDS.lowPercent,
+  };
+  const samples = await sql<Array<{ day: string; meanPercent: number }>>`
+    select day, mean_percent::float8 as "meanPercent" from utilisation_samples
+    where application_id = ${j.applicationId}
+      and day between ${firstDayOfIsoMonth(j.month)}::date and ${lastDayOfIsoMonth(j.month)}::date`;
+  return { judgement: judgeMonth({ month: j.month, samples, countFrom: j.countFrom, until: j.until, thresholds }), thresholds };
 }
 
 /** Activities of the operation phase (idempotent: Temporal may run any of them again). */
@@ -58,12 +75,22 @@ export function operationActivities(deps: ActivityDeps) {
       resource: Resource;
       extraStorageTb: number;
       allocatedOn: IsoDate;
+      /** K1: the servers named (histories from before the inventory have none). */
+      servers?: string[];
     }): Promise<CapacityOutcome> {
       return withCallCapacityLock(sql, a.callId, async (tx) => {
-        const [row] = await tx<Array<{ allocated_on: string | null }>>`select allocated_on from applications where id = ${a.applicationId}`;
+        const [row] = await tx<Array<{ allocated_on: string | null; support_ends_on: string }>>`
+          select a.allocated_on, c.support_ends_on from applications a join calls c on c.id = a.call_id where a.id = ${a.applicationId}`;
         if (!row?.allocated_on) {
           const short = await capacityShortfall(tx, a.callId, a.applicationId, a.resource, a.extraStorageTb);
           if (short) return { ok: false, reason: short };
+          // K1: a server of the inventory, not in another allocation of an overlapping period.
+          const server = await serverProblem(tx, {
+            applicationId: a.applicationId, callId: a.callId, type: a.resource.type, servers: a.servers,
+            startsOn: a.allocatedOn, endsOn: row?.support_ends_on ?? a.allocatedOn,
+          });
+          if (server) return { ok: false, reason: server, rule: 'K1' };
+          if (a.servers?.length) await recordAllocationServers(tx, { applicationId: a.applicationId, callId: a.callId, servers: a.servers, startsOn: a.allocatedOn });
         }
         await tx`
           update applications set granted_type = ${a.resource.type}, granted_units = ${a.resource.units},
@@ -100,17 +127,7 @@ export function operationActivities(deps: ActivityDeps) {
       until: IsoDate;
       checkedOn: IsoDate;
     }): Promise<MonthJudgement & { thresholds: UtilisationThresholds }> {
-      const [call] = await sql<Array<{ settings: { utilisationNonePercent?: number; utilisationLowPercent?: number } }>>`
-        select c.settings from calls c join applications a on a.call_id = c.id where a.id = ${j.applicationId}`;
-      const thresholds: UtilisationThresholds = {
-        nonePercent: call?.settings.utilisationNonePercent ?? DEFAULT_UTILISATION_THRESHOLDS.nonePercent,
-        lowPercent: call?.settings.utilisationLowPercent ?? DEFAULT_UTILISATION_THRESHOLDS.lowPercent,
-      };
-      const samples = await sql<Array<{ day: string; meanPercent: number }>>`
-        select day, mean_percent::float8 as "meanPercent" from utilisation_samples
-        where application_id = ${j.applicationId}
-          and day between ${firstDayOfIsoMonth(j.month)}::date and ${lastDayOfIsoMonth(j.month)}::date`;
-      const judgement = judgeMonth({ month: j.month, samples, countFrom: j.countFrom, until: j.until, thresholds });
+      const { judgement, thresholds } = await judgeFromSamples(sql, j);
       await sql`
         insert into utilisation_months (application_id, month, verdict, mean_percent, days_counted, days_missing, judged_on)
         values (${j.applicationId}, ${j.month}, ${judgement.verdict}, ${judgement.mean}, ${judgement.daysCounted},
@@ -118,6 +135,15 @@ export function operationActivities(deps: ActivityDeps) {
         on conflict (application_id, month) do update set verdict = excluded.verdict, mean_percent = excluded.mean_percent,
           days_counted = excluded.days_counted, days_missing = excluded.days_missing, judged_on = excluded.judged_on`;
       return { ...judgement, thresholds };
+    },
+
+    /**
+     * O5/K2: a shared-pool month judged from the pool's own samples (where they are pushed),
+     * only to find no or negligible usage (an exclusion candidate): nothing is stored, there is
+     * no monthly resource management of the shared pool and no applicant warning.
+     */
+    async sharedPoolUsage(j: { applicationId: string; month: IsoMonth; countFrom: IsoDate; until: IsoDate }): Promise<MonthJudgement> {
+      return (await judgeFromSamples(sql, j)).judgement;
     },
 
     /** Q1/I2: the review row operators list and decide from. */

@@ -12,7 +12,11 @@ import { mount, registry } from './route';
 import { applicationRoutes } from './routes/applications';
 import { callRoutes } from './routes/calls';
 import { closeOutRoutes } from './routes/closeout';
+import { closeOutCaseRoutes } from './routes/closeout-cases';
+import { surveyRoutes } from './routes/surveys';
 import { evaluationRoutes } from './routes/evaluation';
+import { changeRequestRoutes } from './routes/change-requests';
+import { inventoryRoutes } from './routes/inventory';
 import { operationRoutes } from './routes/operation';
 import { signInRoutes } from './routes/signin';
 import { emailRateLimiter } from './rate-limit';
@@ -34,7 +38,11 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...signInRoutes(deps),
     ...evaluationRoutes(deps),
     ...operationRoutes(deps),
+    ...inventoryRoutes(deps),
+    ...changeRequestRoutes(deps),
     ...closeOutRoutes(deps),
+    ...closeOutCaseRoutes(deps),
+    ...surveyRoutes(deps),
     ...consoleApiRoutes(deps),
   ];
   // H4: the API also accepts the staff console's session cookie (CSRF-checked).

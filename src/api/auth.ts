@@ -3,7 +3,9 @@ import { promisify } from 'node:util';
 import type { Request, RequestHandler } from 'express';
 import type { Sql } from '../db';
 import { forbidden, unauthorized } from './errors';
-import type { Access } from './route';
+
+/** Who a route is for (H1: declared on each route; `PUBLIC` needs no credential). */
+export type Access = 'PUBLIC' | 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR' | 'APPLICANT';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 

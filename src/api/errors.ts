@@ -64,7 +64,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     // RULE:<id> is 422 naming the rule, STATE (or an untyped failure) is 409 with the reason.
     const refusal = refusalOf(err.cause);
     if (refusal?.kind === 'RULE' && refusal.rule) {
-      return sendProblem(res, ruleRefused(refusal.rule, refusal.message, refusal.violations ? { violations: refusal.violations } : {}));
+      return sendProblem(res, ruleRefused(refusal.rule, refusal.message, { ...refusal.extra, ...(refusal.violations ? { violations: refusal.violations } : {}) }));
     }
     const reason = (err.cause as Error | undefined)?.message ?? err.message;
     return sendProblem(res, conflict(reason));

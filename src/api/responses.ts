@@ -29,6 +29,7 @@ export const callResponse = z.object({
   capacity: z.object({ T4: z.number(), H100: z.number(), BOW: z.number(), extraStorageTb: z.number() }),
   settings: open,
   surveyOn: nullable(z.string()),
+  surveyQuestions: z.array(z.object({ id: z.string(), text: z.string(), kind: z.string() })).optional().describe('R6'),
   open: z.boolean().optional().describe('C1–C3: whether the call takes applications (from its workflow)'),
   earlyClose: nullable(z.object({ closesOn: day, noticeOn: day })).optional(),
   batches: z.array(batchSummary).optional(),
@@ -51,7 +52,10 @@ export const applicationResponse = z.object({
   status: z.string(),
   title: z.string(),
   organisation: z.object({ name: z.string(), businessRegistrationNumber: z.string() }),
-  resource: z.object({ pool: z.string(), type: z.string(), units: z.number().int() }),
+  resource: z.object({ pool: z.string(), type: z.string(), units: z.number().int() }).describe('H1: the granted resource once there is one, else the one asked for'),
+  requestedResource: z.object({ pool: z.string(), type: z.string(), units: z.number().int() }).optional().describe('what the applicant asked for'),
+  grantedResource: nullable(z.object({ pool: z.string(), type: z.string(), units: z.number().int() })).optional().describe('V5–V7/O1/Q1: granted (null until selected)'),
+  allocation: nullable(open).optional().describe('O1/O2: the allocation (servers, storage, setup end)'),
   priority: z.boolean(),
   submittedAt: nullable(instant),
   deadlines: (open as z.ZodType<object, object>).describe('T2: every deadline known so far'),
@@ -75,6 +79,7 @@ export const applicationListResponse = z.object({
     z.object({
       id: z.string(), callId: z.string(), status: z.string(), title: z.string(), organisation: z.string(), pool: z.string(), type: z.string(),
       units: z.number().int(), priority: z.boolean(), submittedAt: nullable(instant), nextDeadlines: open,
+      requested: z.object({ type: z.string(), units: z.number().int() }).optional().describe('H1: type/units are the granted ones once granted'),
       practitioner: masked.describe('S3: masked'), principalInvestigator: masked.describe('S3: masked'),
     }),
   ),
@@ -115,6 +120,20 @@ export const reclaimResponse = z.object({ id: z.string() });
 // ---- close-out (R) ----
 export const evidenceUploadedResponse = z.object({ name: z.string(), sizeBytes: z.number().int().min(0), sha256: z.string() });
 export const closeOutChangeResponse = z.object({ id: z.string(), closeOut: open });
+/** R6: a survey form and its recorded answers. */
+export const surveyFormResponse = z.object({
+  applicationId: z.string(),
+  callId: z.string(),
+  year: z.number().int(),
+  sentOn: day,
+  questions: z.array(z.object({ id: z.string(), text: z.string(), kind: z.enum(['SCALE', 'TEXT']) })),
+  response: nullable(z.object({ answers: z.record(z.string(), z.union([z.number(), z.string()])), submittedAt: instant })),
+});
+/** R5: what a missing report leads to for one application, and who set it. */
+export const missingReportCaseResponse = z.object({
+  id: z.string(),
+  missingReport: z.object({ consequence: z.enum(['RECLAIM', 'RESTRICT', 'BOTH']), setBy: z.enum(['CALL', 'OPERATOR']), actor: z.string().optional(), reason: z.string().optional(), on: day.optional(), takenOn: day.optional() }),
+});
 export const closeOutResponse = z.object({ id: z.string(), status: z.string(), closeOut: nullable(open), evidence: z.array(open) });
 export const closeOutListResponse = z.object({ today: day, items: z.array(open) });
 export const restrictionsResponse = z.object({ brn: z.string(), restricted: z.boolean(), items: z.array(open) });

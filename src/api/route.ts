@@ -1,14 +1,14 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { badRequest, zodFieldErrors } from './errors';
-import type { Actor } from './auth';
+import type { Access, Actor } from './auth';
 import { boundary } from './boundary';
 
 /**
  * A route is declared once: its zod schemas validate the request and are the single source
  * of its types (`z.infer`) and of the OpenAPI description served at /openapi.json.
  */
-export type Access = 'PUBLIC' | 'OPERATOR' | 'EVALUATOR' | 'COLLECTOR' | 'APPLICANT';
+export type { Access } from './auth';
 
 /**
  * H1: what a route answers when it succeeds: the status(es) and, for JSON, the zod schema of

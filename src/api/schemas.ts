@@ -3,12 +3,17 @@ import {
   callContactsSchema,
   callTrainingSchema,
   COMPANY_SIZES,
+  DATA_SHARING_DECEMBER_EXCEPTION_DEFAULT,
+  MISSING_REPORT_CONSEQUENCE_DEFAULT,
+  MISSING_REPORT_CONSEQUENCES,
   isKoreanPhone,
   isoDateSchema,
   isoMonthSchema,
   isValidBusinessRegistrationNumber,
   isCallId,
   isSurveyDay,
+  SURVEY_QUESTION_ID,
+  SURVEY_QUESTION_KINDS,
   ORGANISATION_TYPES,
   OUTCOME_CATEGORIES,
   RULE_IDS,
@@ -40,7 +45,24 @@ export const callSettingsSchema = z.strictObject({
   minEvaluators: z.number().int().min(1).max(20).default(5).describe('I4'),
   utilisationNonePercent: z.number().min(0).max(100).default(1).describe('I1'),
   utilisationLowPercent: z.number().min(0).max(100).default(20).describe('I1'),
+  dataSharingDecemberException: z
+    .boolean()
+    .default(DATA_SHARING_DECEMBER_EXCEPTION_DEFAULT)
+    .describe('R2: whether a December end makes data sharing due by 30 November too (I3 with it); false: one month after the end'),
+  missingReportConsequence: z
+    .enum(MISSING_REPORT_CONSEQUENCES)
+    .default(MISSING_REPORT_CONSEQUENCE_DEFAULT)
+    .describe('R5: what a missing result report leads to: reclaim what is still held, restrict the organisation (E5), or both'),
 });
+/** R2/R5: the settings a call stored before they existed read as their defaults. */
+export const CALL_SETTINGS_DEFAULTS = {
+  supplementDays: 7,
+  minEvaluators: 5,
+  utilisationNonePercent: 1,
+  utilisationLowPercent: 20,
+  dataSharingDecemberException: DATA_SHARING_DECEMBER_EXCEPTION_DEFAULT,
+  missingReportConsequence: MISSING_REPORT_CONSEQUENCE_DEFAULT,
+} as const satisfies z.infer<typeof callSettingsSchema>;
 
 export const createCallSchema = z
   .strictObject({
@@ -50,12 +72,24 @@ export const createCallSchema = z
     closesOn: isoDateSchema.optional().describe('omit for a rolling call (C1)'),
     supportEndsOn: isoDateSchema,
     capacity: capacitySchema,
-    settings: callSettingsSchema.default({ supplementDays: 7, minEvaluators: 5, utilisationNonePercent: 1, utilisationLowPercent: 20 }),
+    settings: callSettingsSchema.default({ ...CALL_SETTINGS_DEFAULTS }),
     cutoffs: z.array(isoDateSchema).max(50).default([]).describe('initial batch cutoffs (C2)'),
     surveyOn: z.string().refine(isSurveyDay, "R6: a day of the year 'MM-DD'").optional().describe('R6: yearly survey day (default: a month before the support end)'),
     contacts: callContactsSchema.optional(),
     training: callTrainingSchema.optional(),
     surveyUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000).optional().describe('R6/N2: the survey form the yearly survey e-mail links to'),
+    surveyQuestions: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(SURVEY_QUESTION_ID, 'lower-case letters, digits and _, starting with a letter'),
+          text: text(500),
+          kind: z.enum(SURVEY_QUESTION_KINDS).describe('SCALE: answered 1–5; TEXT: free text'),
+        }),
+      )
+      .min(1)
+      .max(20)
+      .optional()
+      .describe("R6: the yearly survey's questions (default: overall, resource, support, comments)"),
   })
   .superRefine((c, ctx) => {
     if (c.supportEndsOn <= c.announcedOn) {
@@ -64,6 +98,10 @@ export const createCallSchema = z
     if (c.closesOn && (c.closesOn < c.announcedOn || c.closesOn > c.supportEndsOn)) {
       ctx.addIssue({ code: 'custom', path: ['closesOn'], message: 'must lie between announcedOn and supportEndsOn' });
     }
+    const ids = (c.surveyQuestions ?? []).map((q) => q.id);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['surveyQuestions', i, 'id'], message: `R6: question id '${id}' is used twice` });
+    });
     if (c.settings.utilisationNonePercent >= c.settings.utilisationLowPercent) {
       ctx.addIssue({ code: 'custom', path: ['settings', 'utilisationNonePercent'], message: 'must be below utilisationLowPercent (I1)' });
     }

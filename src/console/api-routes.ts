@@ -10,6 +10,7 @@ import { applicationIdParam, callIdParam, listApplicationsQuery } from '../api/s
 import { ACCELERATOR_TYPES, CRITERION_KEYS, meanScores, rankAndAllocate, round2, total, type AcceleratorType, type Scores } from '../domain';
 import { applicationsSheet, outcomesSheet, selectionSheet, utilisationSheet } from './exports';
 import { sendSheet, type Sheet, type SheetFormat } from './spreadsheet';
+import { surveySheet } from './survey-export';
 import { todaysWork } from './today';
 
 /**
@@ -36,7 +37,7 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
     audit(sql, actor, `export.${what}`, `export:${what}`, detail); // S4: who took which data out
 
   /** H4: one export of a whole call (its sheet, audited as who took which data out). */
-  const callExport = (what: 'utilisation' | 'outcomes', summary: string, sheetOf: (db: typeof sql, callId: string) => Promise<Sheet>) =>
+  const callExport = (what: 'utilisation' | 'outcomes' | 'survey', summary: string, sheetOf: (db: typeof sql, callId: string) => Promise<Sheet>) =>
     defineRoute({
       method: 'get',
       path: `/exports/calls/:id/${what}`,
@@ -171,5 +172,6 @@ export function consoleApiRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
 
     callExport('utilisation', 'Utilisation per allocation per month of a call (O4, I1) as XLSX or CSV (H4)', utilisationSheet),
     callExport('outcomes', 'The R4 outcomes of a call, per application and category, as XLSX or CSV (H4)', outcomesSheet),
+    callExport('survey', 'The R6 satisfaction survey responses of a call, one column per question, as XLSX or CSV (H4)', surveySheet),
   ];
 }

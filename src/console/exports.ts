@@ -31,7 +31,7 @@ export async function applicationsSheet(sql: Sql, f: ApplicationFilters, today: 
       ${f.callId ? sql`and call_id = ${f.callId}` : sql``}
       ${f.status ? sql`and status = ${f.status}` : sql``}
       ${f.pool ? sql`and pool = ${f.pool}` : sql``}
-      ${f.type ? sql`and accelerator_type = ${f.type}` : sql``}
+      ${f.type ? sql`and coalesce(granted_type, accelerator_type) = ${f.type}` : sql``}
     order by created_at, id`;
   return {
     name: '신청 목록',

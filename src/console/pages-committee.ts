@@ -4,7 +4,7 @@ import { html } from './html';
 import { CRITERION_GUIDANCE } from './labels';
 import { page, statusBadge } from './layout';
 import { outcomeBadge } from './pages-operator';
-import type { PageContext } from './router';
+import type { PageContext } from './page-context';
 
 const enc = encodeURIComponent;
 

@@ -12,7 +12,7 @@ import { apiFor, must } from './api-client';
 import { html, type Html } from './html';
 import { DEADLINE_LABELS, label, labelBoth, OUTCOME_LABELS, STATUS_LABELS } from './labels';
 import { page, statusBadge } from './layout';
-import type { PageContext } from './router';
+import type { PageContext } from './page-context';
 import type { WorkItem, WorkKind } from './today';
 
 const KIND_LABELS: Record<WorkKind, string> = {

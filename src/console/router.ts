@@ -6,19 +6,12 @@ import { ApiRefusal } from './api-client';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets';
 import { html } from './html';
 import { page, problemBox } from './layout';
+import type { PageContext, PageHandler } from './page-context';
 import { applicationPage, applicationsPage, documentInline, exportsPage, todayPage } from './pages-operator';
 import { batchesPage, batchPage, evaluatorBatchesPage, queuePage, sheetPage } from './pages-committee';
 import { CONSOLE_ROLES, currentSession, endSession, startSession } from './session';
 
 /** What a page handler gets: the signed-in person, the session's CSRF token, the request. */
-export interface PageContext {
-  deps: ApiDeps;
-  req: Request;
-  res: Response;
-  actor: Actor & { id: string; name: string };
-  csrf: string;
-}
-export type PageHandler = (c: PageContext) => Promise<string | void>;
 
 /**
  * H4: the staff console, served by the API process under /console. Pages are rendered on

@@ -11,11 +11,12 @@ import { isRuleId, type RuleId, type Violation } from '../domain/rules';
 export const STATE_REFUSAL = 'STATE';
 const RULE_PREFIX = 'RULE:';
 
-export function ruleRefusal(rule: RuleId, message: string, violations?: Violation[]): ApplicationFailure {
+/** `extra` is data the API adds to the problem body (e.g. I4's list of short applications). */
+export function ruleRefusal(rule: RuleId, message: string, violations?: Violation[], extra?: Record<string, unknown>): ApplicationFailure {
   const text = message.startsWith(`${rule}:`) ? message : `${rule}: ${message}`;
   return ApplicationFailure.create({
     type: `${RULE_PREFIX}${rule}`, message: text, nonRetryable: true,
-    details: violations && violations.length > 0 ? [violations] : [],
+    details: [violations ?? [], extra ?? {}],
   });
 }
 
@@ -24,8 +25,8 @@ export function stateRefusal(message: string): ApplicationFailure {
 }
 
 /** Throws a rule refusal: `refuseRule('O1', 'at least one unit')`. */
-export function refuseRule(rule: RuleId, message: string, violations?: Violation[]): never {
-  throw ruleRefusal(rule, message, violations);
+export function refuseRule(rule: RuleId, message: string, violations?: Violation[], extra?: Record<string, unknown>): never {
+  throw ruleRefusal(rule, message, violations, extra);
 }
 
 /** Throws a state refusal: `refuseState('the call is already closed')`. */
@@ -44,15 +45,31 @@ export interface Refusal {
   rule?: RuleId;
   message: string;
   violations?: Violation[];
+  extra?: Record<string, unknown>;
 }
 
-/** Reads a refusal back from a failure (the cause of a failed Update or activity), or undefined. */
+/**
+ * Reads a refusal back from a failure, or undefined. Walks the cause chain, so a refusal an
+ * activity threw inside an Update handler (Update failure → activity failure → refusal) counts.
+ */
 export function refusalOf(err: unknown): Refusal | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const found = refusalHere(e);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function refusalHere(err: Error): Refusal | undefined {
   if (!(err instanceof ApplicationFailure) || !err.type) return undefined;
   if (err.type === STATE_REFUSAL) return { kind: 'STATE', message: err.message };
   if (!err.type.startsWith(RULE_PREFIX)) return undefined;
   const rule = err.type.slice(RULE_PREFIX.length);
   if (!isRuleId(rule)) return undefined;
-  const violations = Array.isArray(err.details?.[0]) ? (err.details[0] as Violation[]) : undefined;
-  return { kind: 'RULE', rule, message: err.message, ...(violations ? { violations } : {}) };
+  const [violations, extra] = (err.details ?? []) as [Violation[] | undefined, Record<string, unknown> | undefined];
+  return {
+    kind: 'RULE', rule, message: err.message,
+    ...(Array.isArray(violations) && violations.length > 0 ? { violations } : {}),
+    ...(extra && typeof extra === 'object' && Object.keys(extra).length > 0 ? { extra } : {}),
+  };
 }

@@ -4,16 +4,17 @@
  * Never edit an applied migration: add the next one.
  */
 import { CLOSEOUT_MIGRATION } from './migrations/closeout';
+import { CLOSEOUT_RULES_MIGRATION } from './migrations/closeout-rules';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
 import { OPERATION_MIGRATION } from './migrations/operation';
+import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
 import { SIGNIN_MIGRATION } from './migrations/signin';
 
-export interface Migration {
-  id: string;
-  sql: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
 
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -200,4 +201,8 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
+  // K1/K2 inventory, O6 change requests (016 as assigned).
+  OPERATION_RULES_MIGRATION,
+  // Issue 11 (S4 TRUNCATE, R6 survey form and responses): numbered 017 as assigned.
+  CLOSEOUT_RULES_MIGRATION,
 ];

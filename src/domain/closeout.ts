@@ -4,7 +4,9 @@
  * R1: the result report is due within one month after the end of use (T1: same day of the
  *     next month, clamped); where the end is in December it is due by 30 November of
  *     that year.
- * R2: data sharing is due on the same rule.
+ * R2: data sharing is due on the same rule, December exception included, unless the call
+ *     sets `dataSharingDecemberException: false` (the seed states the exception for the
+ *     report only): then one month after the end, whatever the month.
  * I3: a December end whose 30 November has already passed when the end is recorded (an
  *     early end in December) gets 14 days after the end.
  */
@@ -36,8 +38,37 @@ export function closeOutDueDate(supportEnd: IsoDate, recordedOn: IsoDate): IsoDa
 
 /** R1: the result report's due date. */
 export const reportDueDate = closeOutDueDate;
-/** R2: data sharing is due on the same rule as the report. */
-export const dataSharingDueDate = closeOutDueDate;
+/** R2: the call setting's default: the design card applies the December exception to both deadlines. */
+export const DATA_SHARING_DECEMBER_EXCEPTION_DEFAULT = true;
+
+/**
+ * R2: data sharing is due on the report's rule (R1 with I3) when the call applies the
+ * December exception to it (the default); with `decemberException: false` (the seed's
+ * letter: "이용 종료 1개월 이내") it is due one month after the end (T1), December ends too.
+ * I3 is the December exception's own remedy, so it goes with it.
+ */
+export function dataSharingDueDate(
+  supportEnd: IsoDate,
+  recordedOn: IsoDate,
+  decemberException: boolean = DATA_SHARING_DECEMBER_EXCEPTION_DEFAULT,
+): IsoDate {
+  return decemberException ? closeOutDueDate(supportEnd, recordedOn) : addMonthsClamped(supportEnd, 1);
+}
+
+/**
+ * R5: what a missing report leads to: "자원 회수 또는 향후 이용에 제한" (reclamation of the
+ * resources still held, or restriction of future use, E5). The call says which (default
+ * both, as the service did before the setting); an operator may set another for one case.
+ */
+export const MISSING_REPORT_CONSEQUENCES = ['RECLAIM', 'RESTRICT', 'BOTH'] as const;
+export type MissingReportConsequence = (typeof MISSING_REPORT_CONSEQUENCES)[number];
+export const MISSING_REPORT_CONSEQUENCE_DEFAULT: MissingReportConsequence = 'BOTH';
+
+/** R5: whether the consequence reclaims what is still held, and whether it restricts the organisation. */
+export function missingReportActs(c: MissingReportConsequence | undefined): { reclaim: boolean; restrict: boolean } {
+  const v = c ?? MISSING_REPORT_CONSEQUENCE_DEFAULT;
+  return { reclaim: v !== 'RESTRICT', restrict: v !== 'RECLAIM' };
+}
 
 /**
  * R6: the yearly survey day of a call is written 'MM-DD' (calls.survey_on). Any day of the

@@ -3,7 +3,7 @@
  * T1: a deadline is a Seoul calendar date and lasts until the end of that day.
  */
 import { Pool } from './catalog';
-import { closeOutDueDate } from './closeout';
+import { closeOutDueDate, dataSharingDueDate } from './closeout';
 import {
   addDays, compareDates, daysBetween, firstDayOfNextMonth, firstDayOfQuarter, IsoDate, lastDayOfQuarter, maxDate, minDate,
 } from './dates';
@@ -171,6 +171,13 @@ export interface ApplicationFacts {
    * getting a new month from the reclaim (which would reward the missing report).
    */
   closeOutDue?: IsoDate | null;
+  /** T2/O4: the monthly check that ran last: the next one is the 1st after it, never it again. */
+  utilisationCheckedOn?: IsoDate | null;
+  /**
+   * R2: the call's `dataSharingDecemberException` (absent: true, the default). False:
+   * data sharing is due one month after the end even for a December end.
+   */
+  dataSharingDecemberException?: boolean;
   pool: Pool;
   today: IsoDate;
 }
@@ -213,7 +220,10 @@ export function applicationDeadlines(facts: ApplicationFacts): ApplicationDeadli
   const end = facts.endedOn ?? facts.supportEnd;
   const recordedOn = facts.endedOn ? (facts.endRecordedOn ?? facts.endedOn) : (facts.allocatedOn ?? today);
   const due = facts.closeOutDue ?? closeOutDueDate(end, recordedOn);
-  const out: ApplicationDeadlines = { supportEnd: end, reportDue: due, dataSharingDue: due };
+  // R2: on the report's rule (and R5's held due date) unless the call turned the December
+  // exception off for data sharing; then one month after the end, a reclaim's end included.
+  const dataSharingDue = facts.dataSharingDecemberException === false ? dataSharingDueDate(end, recordedOn, false) : due;
+  const out: ApplicationDeadlines = { supportEnd: end, reportDue: due, dataSharingDue };
 
   if (facts.supplementDue) out.supplementDue = facts.supplementDue;
   if (facts.batchCutoff) {
@@ -227,7 +237,11 @@ export function applicationDeadlines(facts: ApplicationFacts): ApplicationDeadli
     if (pool === 'DEDICATED') {
       const firstCheck = firstDayOfNextMonth(addDays(setupEnd, 1));
       const fromToday = today.endsWith('-01') ? today : firstDayOfNextMonth(today);
-      const check = maxDate(firstCheck, fromToday);
+      let check = maxDate(firstCheck, fromToday);
+      // T2: on the day a check ran, the next check is next month's, not the one just done.
+      if (facts.utilisationCheckedOn && compareDates(check, facts.utilisationCheckedOn) <= 0) {
+        check = firstDayOfNextMonth(facts.utilisationCheckedOn);
+      }
       if (compareDates(check, end) <= 0) out.nextUtilisationCheck = check;
     }
     const review = nextQuarterlyReview(today, setupEnd, end);
@@ -249,4 +263,23 @@ export function nextDeadline(
     if (best === null || compareDates(date, best.date) < 0) best = { name, date };
   }
   return best;
+}
+
+/**
+ * T2: the deadlines and the next one as of `today`, from the facts a workflow keeps (its
+ * status query's `deadlineFacts`), so nothing shows a past date or a check that already ran
+ * until the next event. `shown` is what the workflow showed last: its expected batch cutoff
+ * (H2, V2/C2) is kept while it is still ahead and comes first.
+ */
+export function currentDeadlines(
+  facts: Omit<ApplicationFacts, 'today'>,
+  today: IsoDate,
+  shown?: { name: string; date: IsoDate } | null,
+): { deadlines: ApplicationDeadlines; next: { name: string; date: IsoDate } | null } {
+  const deadlines = applicationDeadlines({ ...facts, today });
+  const next: { name: string; date: IsoDate } | null = nextDeadline(deadlines, today);
+  if (shown?.name === 'batchCutoff' && compareDates(shown.date, today) >= 0 && (!next || compareDates(shown.date, next.date) < 0)) {
+    return { deadlines, next: shown };
+  }
+  return { deadlines, next };
 }

@@ -18,3 +18,5 @@ export * from './masking';
 export * from './text';
 export * from './signin';
 export * from './contacts';
+export * from './operation-rules';
+export * from './survey';

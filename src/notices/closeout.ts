@@ -11,6 +11,7 @@ const END_REASON_KO: Record<string, string> = {
   SUPPORT_END: '지원기간 종료',
   RECLAIMED: '자원 회수',
   WITHDRAWN: '이용 철회',
+  EARLY_END: '조기 종료 (변경 신청 승인)',
 };
 
 const endReason = (c: NoticeContext) => {
@@ -135,19 +136,23 @@ export const CLOSEOUT_TEMPLATES = {
     next: { ko: '결과보고서는 지금도 아래 링크에서 제출하실 수 있습니다. 제출 후 제한 해제를 요청해 주십시오.', en: 'You can still hand in the report at the link below, then ask for the restriction to be lifted.' },
     rules: ['R5', 'E5'],
   }),
-  /** N/R6: the yearly satisfaction survey. */
-  SURVEY: (c) => ({
-    subjectKo: `[AI데이터센터] ${c.data.year}년 서비스 만족도 조사`,
-    subjectEn: `${c.data.year} satisfaction survey`,
-    ko: [
-      `AI데이터센터 서비스(${c.callTitle ?? c.callId})를 이용해 주셔서 감사합니다.`,
-      `${c.data.year}년 서비스 만족도 조사에 참여해 주십시오. 응답은 서비스 개선에만 사용됩니다.`,
-      ...(c.surveyUrl ? [`조사 참여: ${c.surveyUrl}`] : []),
-    ],
-    en: [`Please answer the ${c.data.year} satisfaction survey of the AI Data Center service.`, ...(c.surveyUrl ? [`Survey: ${c.surveyUrl}`] : [])],
-    next: c.surveyUrl
-      ? { ko: '위 링크에서 조사에 응답해 주십시오.', en: 'Answer the survey at the link above.' }
-      : { ko: '이 메일에 회신하여 의견을 보내 주십시오 (담당자에게 전달됩니다).', en: 'Reply to this e-mail with your views (it reaches the desk below).' },
-    rules: ['R6'],
-  }),
+  /** N/R6: the yearly satisfaction survey, with the link to its form (the call's own form too, when it has one). */
+  SURVEY: (c) => {
+    const form = typeof c.data.formUrl === 'string' ? c.data.formUrl : c.surveyUrl;
+    return {
+      subjectKo: `[AI데이터센터] ${c.data.year}년 서비스 만족도 조사`,
+      subjectEn: `${c.data.year} satisfaction survey`,
+      ko: [
+        `AI데이터센터 서비스(${c.callTitle ?? c.callId})를 이용해 주셔서 감사합니다.`,
+        `${c.data.year}년 서비스 만족도 조사에 참여해 주십시오. 응답은 서비스 개선에만 사용됩니다.`,
+        ...(form ? [`조사 참여: ${form}`] : []),
+        ...(form && c.surveyUrl && c.surveyUrl !== form ? [`추가 설문: ${c.surveyUrl}`] : []),
+      ],
+      en: [`Please answer the ${c.data.year} satisfaction survey of the AI Data Center service.`, ...(form ? [`Survey: ${form}`] : [])],
+      next: form
+        ? { ko: '위 링크에서 조사에 응답해 주십시오.', en: 'Answer the survey at the link above.' }
+        : { ko: '이 메일에 회신하여 의견을 보내 주십시오 (담당자에게 전달됩니다).', en: 'Reply to this e-mail with your views (it reaches the desk below).' },
+      rules: ['R6'],
+    };
+  },
 } satisfies Record<string, Template>;

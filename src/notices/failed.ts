@@ -1,26 +1,4 @@
-import type { NoticeRequest } from '../activities';
 import type { NoticeContext, Template } from './base';
-
-/**
- * N: the operators' notice about a notice that can never be sent, from the failed notice
- * and its failure (type and message, both in a fixed form without personal data, S3).
- * Its key follows the failed one's, so each failure is reported once. Shared by the
- * application workflow (src/workflows/application/context.ts) and the activities that
- * send many notices at once (notifyOrReport in src/activities/notify.ts).
- */
-export function noticeFailedReport(
-  req: Pick<NoticeRequest, 'key' | 'kind' | 'applicationId' | 'callId'>,
-  failure: { type?: string | null; message: string },
-): NoticeRequest {
-  return {
-    key: `${req.key}:OPS_NOTICE_FAILED`,
-    kind: 'NOTICE_FAILED',
-    applicationId: req.applicationId,
-    callId: req.callId,
-    audience: 'OPERATORS',
-    data: { kind: req.kind, noticeKey: req.key, failure: failure.type ?? 'error', reason: failure.message },
-  };
-}
 
 /**
  * N (operators): a notice that can never be sent (SMTP refused it for good, PostgreSQL

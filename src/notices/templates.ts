@@ -1,5 +1,6 @@
 import { CONTACT_FIELD_NAMES, callContacts, formatDeadlineEn, formatDeadlineKo } from '../domain';
 import type { Body, NoticeContext } from './base';
+import { CHANGE_REQUEST_TEMPLATES } from './change-requests';
 import { CLOSEOUT_TEMPLATES } from './closeout';
 import { EVALUATION_TEMPLATES } from './evaluation';
 import { EVALUATOR_TEMPLATES } from './evaluator';
@@ -16,6 +17,7 @@ export const NOTICE_TEMPLATES = {
   ...INTAKE_TEMPLATES,
   ...EVALUATION_TEMPLATES,
   ...OPERATION_TEMPLATES,
+  ...CHANGE_REQUEST_TEMPLATES,
   ...CLOSEOUT_TEMPLATES,
   ...SIGNIN_TEMPLATES,
   ...EVALUATOR_TEMPLATES,
@@ -50,6 +52,8 @@ export const NOTICE_AUDIENCE: Record<NoticeKind, Audience> = {
   QUARTERLY_DECISION: 'APPLICANT',
   RECLAIMED: 'APPLICANT',
   WAITLIST_OFFER: 'OPERATORS',
+  CHANGE_REQUESTED: 'OPERATORS',
+  CHANGE_DECIDED: 'APPLICANT',
   CLOSE_OUT_SUPPORT_ENDED: 'APPLICANT',
   CLOSE_OUT_REMINDER: 'APPLICANT',
   CLOSE_OUT_OVERDUE: 'APPLICANT',

@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   defineQuery,
   defineUpdate,
@@ -22,6 +21,7 @@ import {
   startOfDayKst,
   type IsoDate,
 } from '../domain';
+import { refuseRule, refuseState } from '../contracts/refusal';
 
 export interface BatchInput {
   callId: string;
@@ -125,9 +125,10 @@ export async function batchWorkflow(input: BatchInput, carried?: BatchCarry): Pr
         const begun = await beginSelection({ batchId: input.batchId, minEvaluators: input.minEvaluators, actor });
         if (!begun.ok) {
           const names = begun.short.map((s) => `${s.applicationId} (${s.evaluators}/${s.needed})`).join(', ');
-          throw ApplicationFailure.nonRetryable(
-            `I4: ${begun.shortTotal} application(s) lack scores from ${input.minEvaluators} evaluators: ${names}${begun.shortTotal > begun.short.length ? ', …' : ''}`,
+          refuseRule(
             'I4',
+            `I4: ${begun.shortTotal} application(s) lack scores from ${input.minEvaluators} evaluators: ${names}${begun.shortTotal > begun.short.length ? ', …' : ''}`,
+            undefined,
             { short: begun.short, shortTotal: begun.shortTotal },
           );
         }
@@ -148,10 +149,10 @@ export async function batchWorkflow(input: BatchInput, carried?: BatchCarry): Pr
     {
       validator: (_req) => {
         if (state.selection.state === 'DONE') {
-          throw new Error(`V5: the selection of batch ${input.batchId} was made at ${state.selection.doneAt}`);
+          refuseState(`V5: the selection of batch ${input.batchId} was made at ${state.selection.doneAt}`);
         }
         if (state.selection.state === 'IN_PROGRESS') {
-          throw new Error(`V5: the selection of batch ${input.batchId} is in progress (since ${state.selection.startedAt})`);
+          refuseState(`V5: the selection of batch ${input.batchId} is in progress (since ${state.selection.startedAt})`);
         }
       },
     },

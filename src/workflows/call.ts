@@ -31,6 +31,7 @@ import {
   type CallInput,
   type CallState,
 } from './messages';
+import { refuseRule, refuseState } from '../contracts/refusal';
 
 // notifyEarlyClose e-mails every applicant: minutes for thousands.
 const { notifyEarlyClose } = proxyActivities<Activities>({
@@ -96,7 +97,7 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     {
       validator: ({ cutoff }) => {
         const problem = cutoffProblem(cutoff, today(), state.supportEndsOn, state.batches.map((b) => b.cutoff));
-        if (problem) throw new Error(problem);
+        if (problem) refuseRule('C2', problem);
       },
     },
   );
@@ -113,12 +114,12 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     },
     {
       validator: ({ closesOn }) => {
-        if (!state.open) throw new Error('C3: the call is already closed');
+        if (!state.open) refuseState('C3: the call is already closed');
         if (!earlyCloseAllowed(today(), closesOn)) {
-          throw new Error(`C3: an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice (${closesOn})`);
+          refuseRule('C3', `C3: an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice (${closesOn})`);
         }
         if (state.closesOn && compareDates(closesOn, state.closesOn) >= 0) {
-          throw new Error(`C3: ${closesOn} is not earlier than the current close date ${state.closesOn}`);
+          refuseRule('C3', `C3: ${closesOn} is not earlier than the current close date ${state.closesOn}`);
         }
       },
     },

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AcceleratorType, ApplicationDeadlines, IsoDate, Pool, RuleId } from '../domain';
+import type { AcceleratorType, ApplicationDeadlines, ApplicationFacts, IsoDate, MissingReportConsequence, Pool, RuleId } from '../domain';
+import type { AuditEntry } from '../contracts/audit';
 import type { CloseOutView } from './application/closeout-messages';
 import type { EvaluationView } from './application/evaluation-messages';
 import type { AllocationView, SupportEnd } from './application/operation-messages';
@@ -49,6 +50,11 @@ export interface ApplicationState {
   priority: boolean;
   deadlines: ApplicationDeadlinesView;
   nextDeadline?: { name: string; date: IsoDate };
+  /**
+   * T2: the facts the deadlines come from, so a reader computes them for its own "now"
+   * (src/domain/deadlines.ts currentDeadlines) instead of seeing the ones of the last event.
+   */
+  deadlineFacts?: Omit<ApplicationFacts, 'today'>;
   supplement?: { missingDocuments: string[]; dueOn: IsoDate; round: number };
   ineligibility?: { rule: RuleId; reason: string };
   batch?: { batchId: string; cutoff: IsoDate };
@@ -69,21 +75,13 @@ export interface ApplicationInput {
   priority: boolean;
   supportEndsOn: IsoDate;
   supplementDays: number; // I5, from the call's settings
+  /** R2, from the call's settings; absent (histories before it): true. */
+  dataSharingDecemberException?: boolean;
+  /** R5, from the call's settings; absent (histories before it): BOTH. */
+  missingReportConsequence?: MissingReportConsequence;
 }
 
-/**
- * S4/S5: the audit row of an operator's or evaluator's action that a workflow carries out.
- * The API builds it (after checking PostgreSQL can store it) and sends it with the Update;
- * the activity that persists the change writes it in the same transaction, once per `key`
- * (the Update's id), so a retried activity or a dead API process never loses or doubles it.
- */
-export interface AuditEntry {
-  key: string;
-  actor: string;
-  action: string;
-  subject: string;
-  detail: Record<string, unknown>;
-}
+export type { AuditEntry } from '../contracts/audit';
 
 export type DocumentReviewDecision =
   | { decision: 'COMPLETE' }
@@ -97,8 +95,17 @@ export const reviewDocumentsUpdate = defineUpdate<ApplicationState, [DocumentRev
 );
 /** Applicant hands in the requested supplement (I5); the API has checked the documents. */
 export const submitSupplementUpdate = defineUpdate<ApplicationState, []>('submitSupplement');
-/** Applicant withdraws (Q2/R: before allocation it just ends). */
-export const withdrawUpdate = defineUpdate<ApplicationState, [{ reason?: string }]>('withdraw');
+/**
+ * The applicant withdraws, or an operator on the applicant's behalf (H1: with a reason, its
+ * audit entry written with the status change, S4). Before allocation it just ends (Q2/R).
+ */
+export interface WithdrawRequest {
+  reason?: string;
+  /** H1: the operator acting on behalf; absent: the applicant. */
+  actor?: string;
+  audit?: AuditEntry;
+}
+export const withdrawUpdate = defineUpdate<ApplicationState, [WithdrawRequest]>('withdraw');
 /** V2: the call workflow put the application into a batch at its cutoff. */
 export const batchAssignedSignal = defineSignal<[{ batchId: string; cutoff: IsoDate }]>('batchAssigned');
 

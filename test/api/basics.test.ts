@@ -90,7 +90,7 @@ test('C1/C4: a call is data: POST /calls validates (400 naming fields), starts i
   expect(audit.map((a) => a.action)).toEqual(['call.create']);
 });
 
-test('C2: operators add batch cutoffs; a past or duplicate cutoff is refused with 409', async () => {
+test('C2/H1: operators add batch cutoffs; a past or duplicate cutoff is refused with 422 naming C2 (a rule)', async () => {
   const id = `batch-${Date.now().toString(36)}`;
   await app.api.post('/calls', callBody(id), app.operatorKey);
   const cutoff = addDays(app.today(), 10);
@@ -98,10 +98,10 @@ test('C2: operators add batch cutoffs; a past or duplicate cutoff is refused wit
   expect(added.status).toBe(201);
   expect(added.body).toMatchObject({ cutoff, closed: false });
   const dup = await app.api.post(`/calls/${id}/batches`, { cutoff }, app.operatorKey);
-  expect(dup.status).toBe(409);
-  expect(dup.body.detail).toContain('C2');
+  expect(dup.status).toBe(422);
+  expect(dup.body.rule).toBe('C2');
   const past = await app.api.post(`/calls/${id}/batches`, { cutoff: addDays(app.today(), -1) }, app.operatorKey);
-  expect(past.status).toBe(409);
+  expect([past.status, past.body.rule]).toEqual([422, 'C2']);
   const call = await app.api.get(`/calls/${id}`);
   expect(call.body.batches).toHaveLength(1);
 });

@@ -358,13 +358,13 @@ describe('S2/I4 evaluators, V3 scores, I4 quorum', () => {
     expect(audit[1]!.detail).toMatchObject({ before: scores(20, 20, 10, 10), after: scores(25, 22, 12, 11) });
   });
 
-  test('I4: selection is refused (409) naming the applications short of evaluators; the batch workflow refuses too; nothing is selected', async () => {
+  test('I4/H1: selection is refused (422 naming I4, a rule) with the applications short of evaluators, by the batch workflow itself; nothing is selected', async () => {
     const res = await select('access');
-    expect(res.status).toBe(409);
+    expect(res.status).toBe(422);
     expect(res.body.rule).toBe('I4');
     expect(res.body.short.map((s: any) => s.applicationId).sort()).toEqual([acc.plain.id, acc.own.id, acc.priority.id].sort());
     expect(res.body.detail).toContain(acc.own.id);
-    // The workflow does not trust the API's pre-check: it checks the quorum from the database.
+    // The workflow checks the quorum from the database (the API has no pre-check of its own).
     const handle = app.client.workflow.getHandle(batchWorkflowId(batch.access));
     const err = await handle.executeUpdate(selectBatchUpdate, { args: [{ actor: 'test' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);

@@ -98,7 +98,7 @@ async function reapStaleRuns(): Promise<void> {
   }
 }
 
-async function bundleWorkflows(tempDir: string): Promise<Pick<TestServices, 'workflowBundlePath' | 'workflowBundleNote'>> {
+export async function bundleWorkflows(tempDir: string): Promise<Pick<TestServices, 'workflowBundlePath' | 'workflowBundleNote'>> {
   const workflowsPath = path.resolve(__dirname, '..', '..', 'src', 'workflows', 'index.js');
   if (!existsSync(workflowsPath)) {
     const why = `${workflowsPath} does not exist (no workflows yet); tests that need workflowBundle() will fail`;

@@ -32,7 +32,7 @@ import {
  * come before that quarter's review.
  *   A dedicated H100: natural setup; 0 % during setup, 30 % after → OK (setup excluded)
  *   B dedicated T4:   setup done on day 2; 10 % then 15 % → LOW, LOW → flagged
- *   C shared BOW ×4:  0 % → never judged (K2)
+ *   C shared BOW ×4:  0 % → never judged (K2), yet an exclusion candidate for the operators (O5)
  *   D dedicated T4:   no samples → NO_DATA, operators told
  *   E dedicated H100: 0.5 % → NONE: warned, flagged, exclusion candidate (O5)
  *   F shared BOW ×1:  setup done on day 2 (O2 holds for both pools)
@@ -231,7 +231,8 @@ test('N: every e-mail of these allocations went out exactly once (counted per ki
     expect(duplicateSubjects(mails)).toEqual([]);
   }
   const ops = {
-    A: {}, B: {}, C: {}, D: { UTILISATION_MISSING: 2 }, E: { EXCLUSION_CANDIDATE: 1 }, F: {},
+    // O5: the shared pool's 0 % months make C an exclusion candidate each month (no warning to C, K2).
+    A: {}, B: {}, C: { EXCLUSION_CANDIDATE: 2 }, D: { UTILISATION_MISSING: 2 }, E: { EXCLUSION_CANDIDATE: 1 }, F: {},
   };
   for (const k of Object.keys(ops) as Array<keyof typeof ops>) {
     const mails = await opsMailAbout(app, apps[k].id);

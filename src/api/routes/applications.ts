@@ -1,3 +1,4 @@
+import { liveDeadlines } from '../live-deadlines';
 import * as R from '../responses';
 import { randomInt } from 'node:crypto';
 import express from 'express';
@@ -59,6 +60,9 @@ import {
   type CreateCall,
 } from '../schemas';
 import { loadCall } from './calls';
+import { closeOutSettingsOf } from './closeout-settings';
+import { onBehalf } from './on-behalf';
+import { grantedOrRequested, resourceView } from './resource-view';
 import exampleDraft from '../../../examples/draft.json';
 
 interface ApplicationRow {
@@ -78,6 +82,8 @@ interface ApplicationRow {
   submitted_at: Date | null;
   documents_accepted_on: string | null;
   batch_id: string | null;
+  granted_type: string | null;
+  granted_units: number | null;
   deadlines: Record<string, string>;
   timeline: ApplicationState['timeline'] | null;
   created_at: Date;
@@ -167,8 +173,9 @@ export function applicationRoutes(deps: ApiDeps) {
     const documents = await sql<Array<{ type: string; filename: string; sizeBytes: number; sha256: string; uploadedAt: Date }>>`
       select type, filename, size_bytes as "sizeBytes", sha256, uploaded_at as "uploadedAt"
       from documents where application_id = ${app.id} order by type`;
+    const live = state ? liveDeadlines(state, deps.today()) : undefined; // T2: as of today
     const deadlines =
-      state?.deadlines ??
+      live?.deadlines ??
       (Object.keys(app.deadlines).length
         ? app.deadlines
         : applicationDeadlines({ pool: app.pool as never, supportEnd: call.support_ends_on, today: deps.today() }));
@@ -178,12 +185,13 @@ export function applicationRoutes(deps: ApiDeps) {
       status: state?.status ?? app.status,
       title: app.title,
       organisation: { name: app.organisation_name, businessRegistrationNumber: app.brn },
-      resource: { pool: app.pool, type: app.accelerator_type, units: app.units },
+      // H1: the resource as it now stands (granted once selected, V7/Q1 changes included), what was asked for, the allocation.
+      ...resourceView(app, state),
       priority: app.priority,
       submittedAt: app.submitted_at,
       practitionerEmailConfirmed: practitionerConfirmed(app.content.practitioner.email, app.practitioner_confirmed_email), // A7
       deadlines, // T2
-      nextDeadline: state?.nextDeadline ?? null,
+      nextDeadline: live?.nextDeadline ?? null,
       supplement: state?.supplement ?? null,
       ineligibility: state?.ineligibility ?? null,
       batch: state?.batch ?? null,
@@ -247,6 +255,8 @@ export function applicationRoutes(deps: ApiDeps) {
       priority: app.priority,
       supportEndsOn: call.support_ends_on,
       supplementDays: (call.settings as CreateCall['settings']).supplementDays,
+      // R2/R5: the call's close-out settings (absent on calls stored before them: the defaults).
+      ...closeOutSettingsOf(call.settings as Partial<CreateCall['settings']>),
     };
     try {
       await client.workflow.start(applicationWorkflow, {
@@ -517,7 +527,7 @@ export function applicationRoutes(deps: ApiDeps) {
           ${query.callId ? sql`and call_id = ${query.callId}` : sql``}
           ${query.status ? sql`and status = ${query.status}` : sql``}
           ${query.pool ? sql`and pool = ${query.pool}` : sql``}
-          ${query.type ? sql`and accelerator_type = ${query.type}` : sql``}`;
+          ${query.type ? sql`and ${grantedOrRequested(sql, 'type')} = ${query.type}` : sql``}`;
         const [{ count }] = await sql<Array<{ count: number }>>`select count(*)::int as count from applications ${where}`;
         const rows = await sql<ApplicationRow[]>`
           select * from applications ${where} order by created_at, id
@@ -533,8 +543,10 @@ export function applicationRoutes(deps: ApiDeps) {
             title: r.title,
             organisation: r.organisation_name,
             pool: r.pool,
-            type: r.accelerator_type,
-            units: r.units,
+            // H1: the granted resource once there is one (the type filter reads the same)
+            type: r.granted_type ?? r.accelerator_type,
+            units: r.granted_units ?? r.units,
+            requested: { type: r.accelerator_type, units: r.units },
             priority: r.priority,
             submittedAt: r.submitted_at,
             nextDeadlines: r.deadlines,
@@ -616,14 +628,15 @@ export function applicationRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/applications/:id/withdraw',
       tag: 'applications',
-      summary: 'Withdraw the application',
-      access: ['APPLICANT'],
+      summary: 'Withdraw the application (the applicant, or an operator on their behalf with a reason, audited: H1)',
+      access: ['APPLICANT', 'OPERATOR'],
       success: { status: 200, description: 'withdrawn', schema: R.statusChangeResponse },
       params: applicationIdParam,
       body: withdrawSchema,
       handler: async ({ params, body, actor }) => {
         const app = await load(params.id);
         assertOwnerOrStaff(actor, app);
+        if (actor.kind === 'OPERATOR') return onBehalf(deps).withdraw(app, handleOf(app), body.reason, actor);
         if (!app.submitted_at) {
           await sql`update applications set status = 'WITHDRAWN', updated_at = now() where id = ${app.id} and status = 'DRAFT'`;
           return { id: app.id, status: 'WITHDRAWN' };

@@ -6,11 +6,13 @@ import {
   compareDates,
   cutoffProblem,
   defaultSurveyDay,
-  earlyCloseAllowed,
+  DEFAULT_SURVEY_QUESTIONS,
+  type SurveyQuestion,
   EARLY_CLOSE_NOTICE_DAYS,
   intakeViolations,
   type IsoDate,
 } from '../../domain';
+import { setSurveyQuestions } from '../../db/surveys';
 import { batchIdOf, callWorkflow } from '../../workflows/call';
 import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
 import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
@@ -19,7 +21,7 @@ import { actorLabel } from '../auth';
 import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { conflict, notFound, ruleRefused } from '../errors';
 import { defineRoute } from '../route';
-import { addBatchSchema, callIdParam, createCallSchema, earlyCloseSchema, type CreateCall } from '../schemas';
+import { addBatchSchema, CALL_SETTINGS_DEFAULTS, callIdParam, createCallSchema, earlyCloseSchema, type CreateCall } from '../schemas';
 
 interface CallRow {
   id: string;
@@ -33,6 +35,7 @@ interface CallRow {
   contacts: CreateCall['contacts'] | null;
   training: CreateCall['training'] | null;
   survey_url: string | null;
+  survey_questions: SurveyQuestion[] | null;
 }
 
 /**
@@ -52,12 +55,14 @@ const callView = (r: CallRow, today: IsoDate, state?: CallState) => ({
   closesOn: r.closes_on,
   supportEndsOn: r.support_ends_on,
   capacity: r.capacity,
-  settings: r.settings,
+  // R2/R5: settings stored before a setting existed show its default (the rule the workflow applies).
+  settings: { ...CALL_SETTINGS_DEFAULTS, ...r.settings },
   surveyOn: r.survey_on,
   // N2: the desks its notices name (the defaults under what the call gave); O3: its training.
   contacts: callContacts(r.contacts as never),
   training: r.training ?? null,
   surveyUrl: r.survey_url ?? null,
+  surveyQuestions: r.survey_questions ?? [...DEFAULT_SURVEY_QUESTIONS], // R6: the form questions
   ...intakeOf(r, today),
   ...(state ? { earlyClose: state.earlyClose ?? null, batches: state.batches } : {}),
 });
@@ -138,6 +143,10 @@ export function callRoutes(deps: ApiDeps) {
                       ${body.contacts ? sql.json(body.contacts as never) : null}, ${body.training ? sql.json(body.training as never) : null}, ${body.surveyUrl ?? null})
               on conflict (id) do nothing returning *`;
             if (!inserted) throw conflict(`call ${body.id} exists`);
+            if (body.surveyQuestions) {
+              await setSurveyQuestions(tx as never, body.id, body.surveyQuestions); // R6
+              inserted.survey_questions = body.surveyQuestions;
+            }
             for (const cutoff of cutoffs) {
               await tx`insert into batches (id, call_id, cutoff, created_by) values (${batchIdOf(body.id, cutoff)}, ${body.id}, ${cutoff}, ${addedBy})`;
             }
@@ -246,9 +255,7 @@ export function callRoutes(deps: ApiDeps) {
       body: earlyCloseSchema,
       handler: async ({ params, body, actor }) => {
         await loadCall(deps, params.id);
-        if (!earlyCloseAllowed(deps.today(), body.closesOn)) {
-          throw ruleRefused('C3', `an early close needs at least ${EARLY_CLOSE_NOTICE_DAYS} days' notice: ${body.closesOn} is too soon`);
-        }
+        // H1: C3's notice is the workflow validator's to refuse (RULE:C3 → 422, src/contracts/refusal.ts).
         // S4: the workflow's recordCallClose writes this entry with the new close date.
         const entry = await auditEntry(sql, actor, 'call.early-close', `call:${params.id}`, { closesOn: body.closesOn });
         const state = await handle(params.id).executeUpdate(earlyCloseUpdate, {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   applicationWorkflowId,
   DATA_REGISTRATION_TYPES,
-  dataSharingViolations,
   detectContentKind,
   evidenceFileViolations,
   extensionOf,
@@ -269,9 +268,8 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, an
       body: dataSharingSchema,
       handler: async ({ params, body, actor }) => {
         const app = await load(params.id, actor);
-        const broken = dataSharingViolations(body);
-        if (broken.length) throw RuleViolation.of(broken); // 422 R3 naming each field
         assertTracked(app);
+        // H1: R3 is the workflow validator's to refuse (RULE:R3 → 422 naming each field).
         const view = await handleOf(app).executeUpdate(submitDataSharingUpdate, { args: [body] });
         return { id: app.id, closeOut: view };
       },

@@ -28,7 +28,7 @@ import { evaluatorsAssignedWorkflow } from '../../workflows/evaluator-notices';
 import { actorLabel, type Actor } from '../auth';
 import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
-import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
+import { badRequest, conflict, forbidden, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
 import { applicationIdParam, callIdParam, MAX_UNITS } from '../schemas';
 
@@ -474,15 +474,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
         }
         const progress = await batchProgress(sql, batch.id, batch.min_evaluators);
         if (progress.inPlay === 0) throw conflict(`V5: batch ${batch.id} has no application to select`);
-        if (progress.short.length) {
-          const short = missingList(progress, progress.short.length);
-          throw new HttpProblem(
-            409,
-            'Invalid in the current state',
-            `I4: ${short.length} application(s) lack scores from ${batch.min_evaluators} evaluators: ${short.map((s) => `${s.applicationId} (${s.evaluators}/${s.needed})`).join(', ')}`,
-            { rule: 'I4', short },
-          );
-        }
+        // H1: I4's quorum is the batch workflow's to refuse (RULE:I4 → 422 with the short list).
         // S4/S5: the ranking's transaction writes this entry with the counts it produced.
         const entry = await auditEntry(sql, actor, 'batch.select', `batch:${batch.id}`);
         const summary = await client.workflow

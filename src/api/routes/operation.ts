@@ -1,7 +1,5 @@
 import * as R from '../responses';
 import express from 'express';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import {
   adjustResource,
@@ -21,21 +19,21 @@ import {
   type AcceleratorType,
   type IsoDate,
 } from '../../domain';
-import { callRemainingCapacity, callRemainingExtraStorageTb } from '../../activities/capacity';
 import type { Sql } from '../../db';
 import {
   allocateUpdate,
-  CAPACITY_REFUSED,
   quarterlyDecisionUpdate,
   reclaimUpdate,
   setupDoneUpdate,
 } from '../../workflows/application/operation-messages';
 import { statusQuery, type ApplicationState } from '../../workflows/messages';
 import { actorLabel, type Actor } from '../auth';
+import { liveDeadlines } from '../live-deadlines';
 import { auditEntry, auditWritten, audit, type ApiDeps } from '../context';
-import { badRequest, conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
+import { badRequest, conflict, forbidden, notFound, ruleRefused } from '../errors';
 import { defineRoute, type RouteSpec } from '../route';
 import { applicationIdParam } from '../schemas';
+import { onBehalf } from './on-behalf';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const servers = z.array(z.string().trim().min(1).max(100)).min(1).max(16);
@@ -102,14 +100,6 @@ const CSV_COLUMNS = ['application_id', 'day', 'mean_percent'] as const;
 /** S4: collectors post samples every day; only people's actions go to the audit log. */
 const audited = (actor: Actor) => actor.kind === 'OPERATOR' || actor.kind === 'EVALUATOR';
 
-/** A refused Update whose failure carries a rule (K5) answers 422 with that rule, otherwise 409. */
-function ruleOfUpdateFailure(err: unknown): HttpProblem | undefined {
-  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
-  const cause = err.cause;
-  if (cause instanceof ApplicationFailure && cause.type === CAPACITY_REFUSED) return ruleRefused('K5', cause.message);
-  return undefined;
-}
-
 /** O4: the sample problems that refuse a day for an application (none when it may be stored). */
 function dayProblem(app: AppRow, day: IsoDate, today: IsoDate): string | undefined {
   if (!app.allocated_on) return `the application is not allocated (status ${app.status})`;
@@ -170,9 +160,6 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
         // The workflow is the authority on status and on the granted resource (V7: the
         // committee may have changed it); the row follows it a moment later.
         const state = await stateOf(app);
-        if (state.status !== 'SELECTED' && state.status !== 'WAITLISTED') {
-          throw conflict(`O1: only a selected application can be allocated (status is ${state.status})`);
-        }
         const type = state.acceleratorType;
         const units = state.units;
         if (body.servers && app.pool === 'SHARED') {
@@ -181,13 +168,8 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
         if (body.servers && body.servers.length !== units) {
           throw badRequest([{ field: 'servers', message: `O1: one server per unit: ${units} expected` }]);
         }
-        // K5: a waitlisted application only when capacity has freed; extra storage within the call's total.
-        const left = await callRemainingCapacity(sql, app.call_id, app.id);
-        if (left[type] < units) throw ruleRefused('K5', `no ${type} capacity left (${Math.max(0, left[type])} free, ${units} needed)`);
-        if (body.extraStorageTb > 0) {
-          const storage = await callRemainingExtraStorageTb(sql, app.call_id, app.id);
-          if (storage < body.extraStorageTb) throw ruleRefused('K5', `only ${Math.max(0, storage)} TB of extra storage left`);
-        }
+        // H1: O1 (selected or offered) and K5 (capacity, extra storage) are the workflow's to
+        // refuse: its validator (STATE → 409) and the holding activity (RULE:K5 → 422).
         // S4/S5: checked first; the workflow writes this entry (with the setup end) in the
         // transaction that records the allocation.
         const entry = await auditEntry(sql, actor, 'application.allocate', `application:${app.id}`, { ...body, type, units });
@@ -204,9 +186,6 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
               backupTb: BACKUP_STORAGE_TB,
               extraStorageTb: body.extraStorageTb,
             }],
-          })
-          .catch((err: unknown) => {
-            throw ruleOfUpdateFailure(err) ?? err;
           });
         await auditWritten(sql, entry.key);
         res.status(201);
@@ -218,14 +197,17 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
       method: 'post',
       path: '/applications/:id/setup-done',
       tag: 'applications',
-      summary: 'The applicant reports the environment set up: the setup grace ends early (O2)',
-      access: ['APPLICANT'],
+      summary: 'The applicant reports the environment set up, or an operator records it for them (audited, H1): the setup grace ends early (O2)',
+      access: ['APPLICANT', 'OPERATOR'],
       success: { status: 200, description: 'in operation', schema: R.setupDoneResponse },
       params: applicationIdParam,
       handler: async ({ params, actor }) => {
         const app = await load(params.id);
         assertOwner(actor, app);
-        const view = await handleOf(app).executeUpdate(setupDoneUpdate, { args: [{ actor: actorLabel(actor) }] });
+        const view =
+          actor.kind === 'OPERATOR'
+            ? await onBehalf(deps).setupDone(app, handleOf(app), actor)
+            : await handleOf(app).executeUpdate(setupDoneUpdate, { args: [{ actor: actorLabel(actor) }] });
         return { id: app.id, status: 'IN_OPERATION', setupEnd: view.setupEnd, setupDoneOn: view.setupDoneOn };
       },
     }),
@@ -249,7 +231,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
           resource: { type: state.acceleratorType, units: state.units },
           allocation: state.allocation ?? null,
           supportEnd: state.supportEnd ?? null,
-          deadlines: state.deadlines,
+          deadlines: liveDeadlines(state, deps.today()).deadlines, // T2: as of today
         };
       },
     }),
@@ -436,9 +418,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
           if (!step) {
             throw ruleRefused('Q1', `${state.allocation.resource.type} × ${state.allocation.resource.units} has no ${body.decision === 'INCREASE' ? 'larger' : 'smaller'} step`);
           }
-          to = { type: step.type, units: step.units };
-          const left = await callRemainingCapacity(sql, app.call_id, app.id);
-          if (left[to.type] < to.units) throw ruleRefused('K5', `no ${to.type} capacity left for ${to.units} (${Math.max(0, left[to.type])} free)`);
+          to = { type: step.type, units: step.units }; // K5: the workflow's activity refuses it without capacity (RULE:K5 → 422)
         }
         const request =
           body.decision === 'RECLAIM'
@@ -449,10 +429,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
         // S4/S5: the workflow writes this entry (with review date, from, to) with the decision's row.
         const entry = await auditEntry(sql, actor, 'application.quarterly-decision', `application:${app.id}`, { ...body });
         const decided = await handleOf(app)
-          .executeUpdate(quarterlyDecisionUpdate, { updateId: entry.key, args: [{ ...request, audit: entry }] })
-          .catch((err: unknown) => {
-            throw ruleOfUpdateFailure(err) ?? err;
-          });
+          .executeUpdate(quarterlyDecisionUpdate, { updateId: entry.key, args: [{ ...request, audit: entry }] });
         await auditWritten(sql, entry.key);
         return decided;
       },

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** The staff console's sessions (H4). Never edit once landed: add the next migration instead. */
 export const CONSOLE_MIGRATION: Migration = {

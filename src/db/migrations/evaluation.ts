@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** Tables of the evaluation phase. Never edit once landed: add the next migration instead. */
 export const EVALUATION_MIGRATION: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** Tables of the operation phase. Never edit once landed: add the next migration instead. */
 export const OPERATION_MIGRATION: Migration = {

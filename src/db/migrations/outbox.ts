@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** The outbox's claims and poison notices (N). Never edit once landed: add the next migration instead. */
 export const OUTBOX_MIGRATION: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** S6/A7: e-mail sign-in links, applicant sessions, the practitioner's confirmed address. Never edit once landed. */
 export const SIGNIN_MIGRATION: Migration = {

@@ -1,6 +1,6 @@
-import type { AuditEntry } from '../messages';
+import type { AuditEntry } from '../../contracts/audit';
 import { defineUpdate } from '@temporalio/workflow';
-import type { DataRegistrationType, IsoDate, OutcomeCategory, SharingTerm } from '../../domain';
+import type { DataRegistrationType, IsoDate, MissingReportConsequence, OutcomeCategory, SharingTerm } from '../../domain';
 
 /** R1/R2: the two things a close-out asks for. */
 export type CloseOutItemName = 'REPORT' | 'DATA_SHARING';
@@ -56,6 +56,8 @@ export interface CloseOutView {
   open: boolean;
   report: CloseOutItem<ResultReport>;
   dataSharing: CloseOutItem<DataSharing>;
+  /** R5: what a missing report leads to in this case: the call's setting, or an operator's. */
+  missingReport?: MissingReportCase;
   /** R5: the report was missing at its due date. */
   restriction?: { rule: 'R5'; on: IsoDate; dueOn: IsoDate; reclaimed: boolean; reason: string };
   completedOn?: IsoDate;
@@ -77,3 +79,25 @@ export const submitResultReportUpdate = defineUpdate<CloseOutView, [ResultReport
 export const submitDataSharingUpdate = defineUpdate<CloseOutView, [DataSharing]>('submitDataSharing');
 /** R1/R2: an operator accepts or returns (with a reason) what was handed in. */
 export const reviewCloseOutUpdate = defineUpdate<CloseOutView, [CloseOutDecision]>('reviewCloseOut');
+
+/** R5: the consequence a missing report has for one application, and who set it. */
+export interface MissingReportCase {
+  consequence: MissingReportConsequence;
+  /** CALL: the call's `missingReportConsequence`; OPERATOR: overridden for this case. */
+  setBy: 'CALL' | 'OPERATOR';
+  actor?: string;
+  reason?: string;
+  on?: IsoDate;
+  /** Set once R5 was taken (the report was missed): later overrides are refused. */
+  takenOn?: IsoDate;
+}
+
+/** R5: an operator sets what a missing report leads to for this application (audited). */
+export interface MissingReportOverride {
+  consequence: MissingReportConsequence;
+  reason: string;
+  actor: string;
+  /** S4: the operator's audit entry, written with the timeline row of the change. */
+  audit?: AuditEntry;
+}
+export const setMissingReportConsequenceUpdate = defineUpdate<MissingReportCase, [MissingReportOverride]>('setMissingReportConsequence');

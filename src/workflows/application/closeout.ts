@@ -23,6 +23,8 @@ import {
 } from './closeout-messages';
 import { activities, now, today, type ApplicationContext } from './context';
 import type { SupportEnd } from './operation-messages';
+import { missingReportPolicy } from './missing-report';
+import { refuseRule, refuseState, refuseViolations } from '../../contracts/refusal';
 
 
 /**
@@ -61,6 +63,7 @@ interface Event {
  */
 export function closeOutPhase(ctx: ApplicationContext) {
   const { state, input } = ctx;
+  const missing = missingReportPolicy(ctx); // R5: the call's consequence, or an operator's for this case
   // Getters, so the query and the mirror never show due dates or openness older than the
   // status beside them (the due dates move with an early end, T2).
   const view: CloseOutView = {
@@ -72,6 +75,9 @@ export function closeOutPhase(ctx: ApplicationContext) {
     },
     get open() {
       return isOpen();
+    },
+    get missingReport() {
+      return missing.view();
     },
     report: { status: 'DUE', returns: [] },
     dataSharing: { status: 'DUE', returns: [] },
@@ -89,7 +95,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
   /** The last overdue week notified, per due date. */
   const overdueWeek = new Map<IsoDate, number>();
   /** R5 taken for a due date; the restriction waits until a reclaim has ended support. */
-  let r5: { dueOn: IsoDate; reclaimed: boolean; restricted: boolean; reason: string } | undefined;
+  let r5: { dueOn: IsoDate; reclaimed: boolean; restrict: boolean; restricted: boolean; reason: string } | undefined;
 
   const itemOf = (name: CloseOutItemName): CloseOutItem<unknown> => (name === 'REPORT' ? view.report : view.dataSharing);
   const dueOf = (name: CloseOutItemName) => (name === 'REPORT' ? view.reportDue : view.dataSharingDue);
@@ -132,11 +138,11 @@ export function closeOutPhase(ctx: ApplicationContext) {
 
   function assertCanSubmit(name: CloseOutItemName) {
     if (!isOpen()) {
-      throw new Error(`${LABEL[name]} can be handed in once the close-out is open (status is ${state.status}; due ${dueOf(name)})`);
+      refuseState(`${LABEL[name]} can be handed in once the close-out is open (status is ${state.status}; due ${dueOf(name)})`);
     }
     const item = itemOf(name);
-    if (item.status === 'ACCEPTED') throw new Error(`${LABEL[name]} was already accepted`);
-    if (item.status === 'SUBMITTED') throw new Error(`${LABEL[name]} is waiting for the operators' review`);
+    if (item.status === 'ACCEPTED') refuseState(`${LABEL[name]} was already accepted`);
+    if (item.status === 'SUBMITTED') refuseState(`${LABEL[name]} is waiting for the operators' review`);
   }
 
   setHandler(
@@ -158,8 +164,8 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (report) => {
         assertCanSubmit('REPORT');
         const broken = resultReportViolations(report.outcomes);
-        if (broken.length) throw new Error(broken.map((v) => v.message).join('; '));
-        if (report.evidence.length === 0) throw new Error('R1: the result report comes with evidence files');
+        refuseViolations(broken);
+        if (report.evidence.length === 0) refuseRule('R1', 'R1: the result report comes with evidence files');
       },
     },
   );
@@ -183,7 +189,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (sharing) => {
         assertCanSubmit('DATA_SHARING');
         const broken = dataSharingViolations(sharing);
-        if (broken.length) throw new Error(broken.map((v) => v.message).join('; '));
+        refuseViolations(broken);
       },
     },
   );
@@ -216,9 +222,9 @@ export function closeOutPhase(ctx: ApplicationContext) {
       validator: (d: CloseOutDecision) => {
         const item = itemOf(d.item);
         if (!watching || item.status !== 'SUBMITTED') {
-          throw new Error(`${LABEL[d.item]} has nothing to review (it is ${watching ? item.status : `not due yet: status ${state.status}`})`);
+          refuseState(`${LABEL[d.item]} has nothing to review (it is ${watching ? item.status : `not due yet: status ${state.status}`})`);
         }
-        if (d.decision === 'RETURN' && !d.reason?.trim()) throw new Error('a return needs a reason for the applicant');
+        if (d.decision === 'RETURN' && !d.reason?.trim()) refuseState('a return needs a reason for the applicant');
       },
     },
   );
@@ -231,7 +237,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
   // ---- reminders, overdue notices and R5, planned from the current due dates ----
 
   function nextEvent(): Event | undefined {
-    if (r5 && !r5.restricted) {
+    if (r5 && r5.restrict && !r5.restricted) {
       // R5 takes effect once a reclaim it asked for has ended support (the operation phase ends it).
       return !r5.reclaimed || ended ? { at: now(), order: 0, run: restrict, summary: 'R5: restrict the organisation' } : undefined;
     }
@@ -302,9 +308,10 @@ export function closeOutPhase(ctx: ApplicationContext) {
   async function missedReport(due: IsoDate) {
     done.add(`R5:${due}`);
     if (!outstanding(view.report)) return;
-    const holding = HOLDING.includes(state.status) && !ended;
+    const acts = missing.take(); // R5: reclaim, restrict or both, as the call or the operator said
+    const holding = HOLDING.includes(state.status) && !ended && acts.reclaim;
     const reason = `R5: the result report was not received by ${due}`;
-    r5 = { dueOn: due, reclaimed: holding, restricted: false, reason };
+    r5 = { dueOn: due, reclaimed: holding, restrict: acts.restrict, restricted: false, reason };
     if (holding) {
       // The resources still held are reclaimed: support ends with the missed due date, which
       // stays the due date (domain closeOutDue) instead of moving a month on from the reclaim.

@@ -12,8 +12,8 @@ import {
   type ApplicationFacts,
   type IsoDate,
 } from '../../domain';
-import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry } from '../messages';
-import { noticeFailedReport } from '../../notices/failed';
+import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry, WithdrawRequest } from '../messages';
+import { noticeFailedReport } from '../../notices/request';
 import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../search-attributes';
 
 /**
@@ -89,7 +89,7 @@ export interface ApplicationContext {
   state: ApplicationState;
   facts: LifecycleFacts;
   /** Set by the withdraw Update; every phase's waits also wake on it. */
-  withdrawal?: { reason?: string };
+  withdrawal?: WithdrawRequest;
   /**
    * Set when another phase ends the support period early (R5: the close-out reclaims the
    * resources of a report missed while they are still held). The operation phase's waits
@@ -115,7 +115,14 @@ export interface ApplicationContext {
 
 export function createContext(input: ApplicationInput): ApplicationContext {
   const facts: LifecycleFacts = {};
-  const deadlines = () => applicationDeadlines({ ...facts, pool: input.pool, supportEnd: input.supportEndsOn, today: today() });
+  const deadlines = () =>
+    applicationDeadlines({
+      ...facts,
+      pool: input.pool,
+      supportEnd: input.supportEndsOn,
+      today: today(),
+      dataSharingDecemberException: input.dataSharingDecemberException, // R2
+    });
   const state: ApplicationState = {
     applicationId: input.applicationId,
     callId: input.callId,
@@ -127,6 +134,11 @@ export function createContext(input: ApplicationInput): ApplicationContext {
     deadlines: deadlines(),
     timeline: [],
   };
+  // T2: the live facts (the same object), read by the query so the API computes the deadlines for today.
+  Object.defineProperty(state, 'deadlineFacts', {
+    enumerable: true,
+    get: () => ({ ...facts, pool: input.pool, supportEnd: input.supportEndsOn }),
+  });
   let openCutoffs: IsoDate[] = [];
   let shown: { name: string; date: IsoDate } | undefined;
   let ended = false;

@@ -5,6 +5,7 @@ import { createContext } from './context';
 import { evaluationPhase } from './evaluation';
 import { intakePhase } from './intake';
 import { operationPhase } from './operation';
+import { refuseState } from '../../contracts/refusal';
 
 /**
  * One application's whole lifecycle (H2: workflow id `application-<call>-<application>`),
@@ -23,7 +24,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     {
       validator: (_w) => {
         if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal) {
-          throw new Error(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
+          refuseState(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
         }
       },
     },
@@ -46,7 +47,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     closeOut.stop();
   }
   if (!end && ctx.withdrawal) {
-    await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason: ctx.withdrawal.reason });
+    const { reason, actor, audit } = ctx.withdrawal;
+    // H1/S4: an operator's withdrawal on behalf is audited with the status change.
+    await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason, ...(actor ? { actor } : {}) }, audit);
     await ctx.notify('WITHDRAWN');
   } else if (outcome && !end) {
     // V7/O1: the support period ran out before capacity freed (or before an allocation):

@@ -2,6 +2,7 @@ import { condition, setHandler } from '@temporalio/workflow';
 import { addDays, endOfDayKst, startOfDayKst, SUPPLEMENT_REMINDER_DAYS_BEFORE } from '../../domain';
 import { reviewDocumentsUpdate, submitSupplementUpdate, type AuditEntry, type DocumentReviewDecision } from '../messages';
 import { now, today, type ApplicationContext } from './context';
+import { refuseRule, refuseState } from '../../contracts/refusal';
 
 /**
  * Intake (A4–A6, E4, I5): document review, possibly several supplement rounds, until the
@@ -21,10 +22,10 @@ export function intakePhase(ctx: ApplicationContext) {
     {
       validator: (review) => {
         if (state.status !== 'UNDER_REVIEW' || pendingReview) {
-          throw new Error(`document review is only possible while UNDER_REVIEW (status is ${state.status})`);
+          refuseState(`document review is only possible while UNDER_REVIEW (status is ${state.status})`);
         }
         if (review.decision === 'SUPPLEMENT' && review.missingDocuments.length === 0) {
-          throw new Error('A5: a supplement request must list the missing documents');
+          refuseRule('A5', 'A5: a supplement request must list the missing documents');
         }
       },
     },
@@ -39,7 +40,7 @@ export function intakePhase(ctx: ApplicationContext) {
     {
       validator: () => {
         if (state.status !== 'SUPPLEMENT_REQUESTED' || supplementHandedIn) {
-          throw new Error(`no supplement is requested (status is ${state.status})`);
+          refuseState(`no supplement is requested (status is ${state.status})`);
         }
       },
     },

@@ -1,5 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { AuditEntry } from '../messages';
+import type { AuditEntry } from '../../contracts/audit';
+import type { ChangeRequestView } from './change-request-messages';
 import type {
   AcceleratorType,
   IsoDate,
@@ -68,6 +69,8 @@ export interface AllocationView {
   flagged: boolean;
   /** Q1: the open review, if any, then the past ones. */
   reviews: QuarterlyReviewView[];
+  /** O6: the applicant's change requests and their decisions, oldest first. */
+  changeRequests?: ChangeRequestView[];
   reclaim?: { reason: ReclaimReason; text: string; on: IsoDate; restricted: boolean };
 }
 
@@ -75,13 +78,16 @@ export interface AllocationView {
 export interface SupportEnd {
   endedOn: IsoDate;
   recordedOn: IsoDate;
-  reason: 'SUPPORT_END' | 'RECLAIMED' | 'WITHDRAWN';
+  /** EARLY_END: an earlier end the operators approved (O6). */
+  reason: 'SUPPORT_END' | 'RECLAIMED' | 'WITHDRAWN' | 'EARLY_END';
   detail?: string;
 }
 
-/** O2: the applicant reports the environment is set up (ends the grace early). */
+/** O2: the applicant reports the environment is set up (ends the grace early), or an operator records it for them (H1). */
 export interface SetupDoneRequest {
   actor: string;
+  /** S4: an operator's audit entry, written with the status change. */
+  audit?: AuditEntry;
 }
 
 /** Q1: the operator's decision on the open quarterly review. INCREASE/DECREASE carry the target the API checked (K5). */

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import {
   addDays,
   compareDates,
@@ -39,6 +39,9 @@ import {
   type SetupDoneRequest,
   type SupportEnd,
 } from './operation-messages';
+import { refuseRule, refuseState, ruleRefusal, stateRefusal } from '../../contracts/refusal';
+import { changeRequests } from './change-requests';
+import { O5_SHARED_POOL_PATCH, sharedPoolLook } from './shared-pool';
 
 /**
  * An Update the main flow carries out: the handler parks the request and waits for the
@@ -59,8 +62,9 @@ async function outcomeOf<Req, Res>(p: Pending<Req, Res>): Promise<Res> {
 
 const open = <Req, Res>(p: Pending<Req, Res> | undefined): p is Pending<Req, Res> => p !== undefined && p.outcome === undefined;
 
-function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, type = 'REFUSED') {
-  if (open(p)) p.outcome = { failure: ApplicationFailure.create({ message, type, nonRetryable: true }) };
+/** Answers a waiting Update with a refusal (H1: RULE:<id> for a rule, STATE otherwise). */
+function refuse<Req, Res>(p: Pending<Req, Res> | undefined, message: string, rule?: typeof CAPACITY_REFUSED | 'K1') {
+  if (open(p)) p.outcome = { failure: rule ? ruleRefusal(rule, message) : stateRefusal(message) };
 }
 
 /** Waits for `ready` until the instant `at`; true when `ready` holds. `summary` names the timer (H2). */
@@ -105,11 +109,11 @@ export function operationPhase(ctx: ApplicationContext) {
     {
       validator: (req) => {
         if (state.status !== 'SELECTED' && state.status !== 'WAITLISTED') {
-          throw new Error(`O1: only a selected (or offered waitlisted) application can be allocated (status is ${state.status})`);
+          refuseState(`O1: only a selected (or offered waitlisted) application can be allocated (status is ${state.status})`);
         }
-        if (open(allocating) || state.allocation) throw new Error('O1: an allocation is already being made');
-        if (ctx.withdrawal) throw new Error('O1: the application is being withdrawn');
-        if (req.units < 1) throw new Error('O1: at least one unit');
+        if (open(allocating) || state.allocation) refuseState('O1: an allocation is already being made');
+        if (ctx.withdrawal) refuseState('O1: the application is being withdrawn');
+        if (req.units < 1) refuseRule('O1', 'O1: at least one unit');
       },
     },
   );
@@ -123,10 +127,10 @@ export function operationPhase(ctx: ApplicationContext) {
     {
       validator: (_req) => {
         if (state.status !== 'ALLOCATED' || !state.allocation || state.allocation.inOperation) {
-          throw new Error(`O2: setup can be reported done only during the setup period (status is ${state.status})`);
+          refuseState(`O2: setup can be reported done only during the setup period (status is ${state.status})`);
         }
-        if (open(settingUp)) throw new Error('O2: setup done is already being recorded');
-        if (open(reclaiming) || ctx.withdrawal) throw new Error('O2: support is ending');
+        if (open(settingUp)) refuseState('O2: setup done is already being recorded');
+        if (open(reclaiming) || ctx.withdrawal) refuseState('O2: support is ending');
       },
     },
   );
@@ -139,11 +143,11 @@ export function operationPhase(ctx: ApplicationContext) {
     },
     {
       validator: (req) => {
-        if (!openReview) throw new Error(`Q1: no quarterly review is open for this allocation (status is ${state.status})`);
-        if (open(deciding)) throw new Error('Q1: a decision on this review is already being made');
-        if (open(reclaiming) || ctx.withdrawal || ended) throw new Error('Q1: support is ending');
+        if (!openReview) refuseState(`Q1: no quarterly review is open for this allocation (status is ${state.status})`);
+        if (open(deciding)) refuseState('Q1: a decision on this review is already being made');
+        if (open(reclaiming) || ctx.withdrawal || ended) refuseState('Q1: support is ending');
         if ((req.decision === 'INCREASE' || req.decision === 'DECREASE') && !req.to) {
-          throw new Error('Q1: an increase or decrease names the new resource');
+          refuseRule('Q1', 'Q1: an increase or decrease names the new resource');
         }
       },
     },
@@ -158,12 +162,19 @@ export function operationPhase(ctx: ApplicationContext) {
     {
       validator: (_req) => {
         if ((state.status !== 'ALLOCATED' && state.status !== 'IN_OPERATION') || !state.allocation || ended) {
-          throw new Error(`Q2: only an allocation in its support period can be reclaimed (status is ${state.status})`);
+          refuseState(`Q2: only an allocation in its support period can be reclaimed (status is ${state.status})`);
         }
-        if (open(reclaiming)) throw new Error('Q2: a reclaim is already being made');
-        if (ctx.withdrawal) throw new Error('Q2: the application is being withdrawn');
+        if (open(reclaiming)) refuseState('Q2: a reclaim is already being made');
+        if (ctx.withdrawal) refuseState('Q2: the application is being withdrawn');
       },
     },
+  );
+
+  // O6: change requests while support runs (not once it is ending).
+  const changes = changeRequests(ctx, () =>
+    state.allocation && !ended && !open(reclaiming) && !ctx.withdrawal && (state.status === 'ALLOCATED' || state.status === 'IN_OPERATION')
+      ? state.allocation
+      : undefined,
   );
 
   /** V7: capacity of `type` freed: the first waitlisted application that fits is offered to the operators. */
@@ -220,9 +231,11 @@ export function operationPhase(ctx: ApplicationContext) {
         resource: { type: req.type, units: req.units },
         extraStorageTb: req.extraStorageTb,
         allocatedOn,
+        // K1: an argument of the same activity (no new command): old histories replay as before.
+        ...(req.servers?.length ? { servers: req.servers } : {}),
       });
       if (!held.ok) {
-        refuse(allocating, held.reason, CAPACITY_REFUSED);
+        refuse(allocating, held.reason, held.rule ?? CAPACITY_REFUSED); // K1 server, or K5 capacity
         continue;
       }
       alloc = {
@@ -259,6 +272,8 @@ export function operationPhase(ctx: ApplicationContext) {
     let reminded = false;
     let setupEnd: IsoDate | undefined;
     let nextCheck: IsoDate | null = null;
+    /** O5: the shared pool's monthly look for no usage (not a check of O4, K2). */
+    let nextLook: IsoDate | null = null;
     let nextReview: IsoDate | null = null;
     let sinceReview: UtilisationVerdict[] = [];
 
@@ -298,20 +313,24 @@ export function operationPhase(ctx: ApplicationContext) {
       allocation.setupDoneOn = doneOn;
       allocation.inOperation = true;
       ctx.facts.setupDoneOn = doneOn;
-      await ctx.transition('IN_OPERATION', 'SETUP_ENDED', {
-        setupEnd,
-        early: doneOn !== undefined,
-        ...(open(settingUp) ? { actor: settingUp.req.actor } : {}),
-      });
+      await ctx.transition(
+        'IN_OPERATION',
+        'SETUP_ENDED',
+        { setupEnd, early: doneOn !== undefined, ...(open(settingUp) ? { actor: settingUp.req.actor } : {}) },
+        open(settingUp) ? settingUp.req.audit : undefined, // H1/O2: an operator's record, audited with it (S4)
+      );
       if (open(settingUp)) settingUp.outcome = { value: allocation };
       // O4/K2: only the dedicated pool is judged monthly; I2: every pool is reviewed quarterly.
       nextCheck = monthlyCheckApplies(state.pool) ? firstCheckAfter(setupEnd, input.supportEndsOn) : null;
+      if (!monthlyCheckApplies(state.pool) && patched(O5_SHARED_POOL_PATCH)) nextLook = firstCheckAfter(setupEnd, input.supportEndsOn);
       nextReview = nextQuarterlyReview(today(), setupEnd, input.supportEndsOn);
     }
 
     /** O4/O5/I1: judge the previous month from the samples after setup. */
     async function monthlyCheck(checkOn: IsoDate) {
       const month = monthJudgedOn(checkOn);
+      // T2: from now on the next check shown is the one after this one.
+      ctx.facts.utilisationCheckedOn = checkOn;
       const j = await activities.judgeUtilisationMonth({
         applicationId: input.applicationId,
         month,
@@ -431,9 +450,13 @@ export function operationPhase(ctx: ApplicationContext) {
         wakes.push({ at: endOfDayKst(setupLimit), summary: `O2: setup period ends ${setupLimit}` });
       } else {
         if (nextCheck) wakes.push({ at: startOfDayKst(nextCheck), summary: `O4: monthly check ${monthJudgedOn(nextCheck)}` });
+        if (nextLook) wakes.push({ at: startOfDayKst(nextLook), summary: `O5: shared-pool usage ${monthJudgedOn(nextLook)}` });
         if (nextReview && !openReview) wakes.push({ at: startOfDayKst(nextReview), summary: `Q1: quarterly review ${nextReview}` });
         if (openReview) wakes.push({ at: endOfDayKst(openReview.dueOn), summary: `I2: quarterly decision due ${openReview.dueOn}` });
       }
+      const early = changes.earlyEnd();
+      if (early) wakes.push({ at: endOfDayKst(early.endOn), summary: `O6: support ends early on ${early.endOn}` });
+      const seenChanges = changes.version();
       const wake = wakes.reduce((a, b) => (b.at < a.at ? b : a));
       await waitUntil(
         () =>
@@ -441,7 +464,8 @@ export function operationPhase(ctx: ApplicationContext) {
           ctx.withdrawal !== undefined ||
           ctx.supportEndRequest !== undefined ||
           open(deciding) ||
-          (!setupEnd && open(settingUp)),
+          (!setupEnd && open(settingUp)) ||
+          changes.version() !== seenChanges,
         wake.at,
         wake.summary,
       );
@@ -460,9 +484,17 @@ export function operationPhase(ctx: ApplicationContext) {
         // Withdrawal after allocation ends support like a reclaim, without restriction (Q2).
         const endedOn = compareDates(today(), input.supportEndsOn) <= 0 ? today() : input.supportEndsOn;
         const end: SupportEnd = { endedOn, recordedOn: today(), reason: 'WITHDRAWN', detail: ctx.withdrawal.reason };
-        await endSupport(end, 'WITHDRAWN_AFTER_ALLOCATION', { reason: ctx.withdrawal.reason });
+        const { actor, audit } = ctx.withdrawal; // H1/S4: an operator's, on behalf, audited with the support end
+        await endSupport(end, 'WITHDRAWN_AFTER_ALLOCATION', { reason: ctx.withdrawal.reason, ...(actor ? { actor } : {}) }, audit);
         await ctx.notify('WITHDRAWN', { reason: ctx.withdrawal.reason, endedOn });
         await offerFreedCapacity('WITHDRAWN', allocation.resource.type, input.applicationId);
+        return end;
+      }
+      if (early && now() >= endOfDayKst(early.endOn)) {
+        // O6: the approved earlier end; the close-out runs from it (R1/R2/I3, recorded on the decision day).
+        const end: SupportEnd = { endedOn: early.endOn, recordedOn: early.recordedOn, reason: 'EARLY_END', detail: `O6: change request ${early.requestId}` };
+        await endSupport(end, 'SUPPORT_ENDED_EARLY', { requestId: early.requestId, endedOn: early.endOn });
+        await offerFreedCapacity('EARLY_END', allocation.resource.type, input.applicationId);
         return end;
       }
       if (now() >= supportEndAt) {
@@ -486,6 +518,12 @@ export function operationPhase(ctx: ApplicationContext) {
         const due = nextCheck;
         nextCheck = checkAfter(due, input.supportEndsOn);
         await monthlyCheck(due);
+        continue;
+      }
+      if (nextLook && now() >= startOfDayKst(nextLook)) {
+        const due = nextLook;
+        nextLook = checkAfter(due, input.supportEndsOn);
+        await sharedPoolLook(ctx, due, setupEnd);
         continue;
       }
       if (!openReview && nextReview && now() >= startOfDayKst(nextReview)) {

@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Issue 10, "one home for each thing": the layers only import downwards and nothing imports in
+ * a circle. Read from the TypeScript sources (type-only imports count for circles too: a
+ * circle of types is still two modules that cannot be understood apart).
+ *
+ * Layers, bottom up: domain (pure rules) and contracts (messages, refusals) → workflows,
+ * notices, db → activities → api, console → runtime, worker, scripts.
+ */
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SRC = path.join(ROOT, 'src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sources(full);
+    return name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+interface Edge { to: string; typeOnly: boolean }
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/g;
+
+function resolve(from: string, spec: string, known: Set<string>): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(from), spec);
+  return [`${base}.ts`, path.join(base, 'index.ts')].find((c) => known.has(c));
+}
+
+function graph(): Map<string, Edge[]> {
+  const files = sources(SRC);
+  const known = new Set(files);
+  const out = new Map<string, Edge[]>();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const edges: Edge[] = [];
+    for (const m of text.matchAll(IMPORT)) {
+      const to = resolve(file, m[2]!, known);
+      if (to) edges.push({ to, typeOnly: Boolean(m[1]) });
+    }
+    out.set(file, edges);
+  }
+  return out;
+}
+
+const rel = (f: string) => path.relative(ROOT, f);
+const layerOf = (f: string) => path.relative(SRC, f).split(path.sep)[0]!;
+
+/** Strongly connected components with more than one module (Tarjan). */
+function circles(g: Map<string, Edge[]>): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index); low.set(v, index); index++;
+    stack.push(v); on.add(v);
+    for (const { to } of g.get(v) ?? []) {
+      if (!idx.has(to)) { visit(to); low.set(v, Math.min(low.get(v)!, low.get(to)!)); }
+      else if (on.has(to)) low.set(v, Math.min(low.get(v)!, idx.get(to)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: string[] = [];
+      for (;;) { const w = stack.pop()!; on.delete(w); comp.push(w); if (w === v) break; }
+      if (comp.length > 1) found.push(comp.map(rel).sort());
+    }
+  };
+  for (const v of g.keys()) if (!idx.has(v)) visit(v);
+  return found;
+}
+
+/** What each layer may import (besides itself). Type-only imports of activities are how workflows name them. */
+const MAY_IMPORT: Record<string, string[]> = {
+  domain: [],
+  contracts: ['domain'],
+  workflows: ['domain', 'contracts', 'notices'],
+  notices: ['domain', 'contracts'],
+  db: ['domain', 'contracts'],
+};
+
+test('issue 10: no import circle in src/ (type-only imports included)', () => {
+  expect(circles(graph())).toEqual([]);
+});
+
+test('issue 10: domain, contracts, workflows, notices and db never import from the layers above them (activities, api, console, runtime)', () => {
+  const wrong: string[] = [];
+  for (const [file, edges] of graph()) {
+    const allowed = MAY_IMPORT[layerOf(file)];
+    if (!allowed) continue;
+    for (const { to, typeOnly } of edges) {
+      const target = layerOf(to);
+      if (target === layerOf(file) || allowed.includes(target)) continue;
+      if (layerOf(file) === 'workflows' && target === 'activities' && typeOnly) continue;
+      wrong.push(`${rel(file)} → ${rel(to)}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+});
+
+test('issue 10: the check can fail (a circle and an upward import are found in a made-up graph)', () => {
+  const a = path.join(SRC, 'domain', 'a.ts');
+  const b = path.join(SRC, 'domain', 'b.ts');
+  const g = new Map<string, Edge[]>([[a, [{ to: b, typeOnly: true }]], [b, [{ to: a, typeOnly: false }]]]);
+  expect(circles(g)).toEqual([[rel(a), rel(b)]]);
+});

@@ -1,0 +1,1 @@
+export { fastTeardown as default } from './fast-setup';
