@@ -1,6 +1,7 @@
 import { Worker, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './src/activities';
-import { loadConfigOrExit, publicUrlOf, type Config } from './src/config';
+import { collectorSettingsOf, loadConfigOrExit, publicUrlOf, type Config } from './src/config';
+import { ensureCollectorSchedule } from './src/runtime/collector-schedule';
 import { connectDatabase, type Sql } from './src/db';
 import { createTransport } from './src/mail';
 import { logErrorSafely, withoutPersonalData } from './src/safe-log';
@@ -35,6 +36,8 @@ export async function runWorker(opts: {
   config: Config;
   sql: Sql;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** false: do not create the daily collector Schedule (tests that start the collector themselves). */
+  collectorSchedule?: boolean;
 }): Promise<RunningWorker> {
   const { config, sql } = opts;
   const connection = await connectWorkerConnection(config);
@@ -54,8 +57,15 @@ export async function runWorker(opts: {
       operationsEmail: config.OPERATIONS_EMAIL,
       publicUrl: publicUrlOf(config),
       fanOutConcurrency: config.FANOUT_CONCURRENCY,
+      collector: collectorSettingsOf(config),
     }),
   });
+  if (config.PROMETHEUS_URL && opts.collectorSchedule !== false) {
+    // O4: best effort: a Temporal without Schedules (the time-skipping test server) still runs
+    // the worker; the monthly check pulls its own month in any case.
+    await ensureCollectorSchedule(client, config).catch((err: unknown) =>
+      logErrorSafely('O4: creating the utilisation-collector schedule', err));
+  }
   const done = worker.run().finally(async () => {
     transport.close();
     await client.connection.close();

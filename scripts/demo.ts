@@ -8,7 +8,7 @@ import { ensureFirstOperatorKey, startApi } from '../src/api/server';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db';
 import { migrate } from '../src/db/migrate';
-import { isValidBusinessRegistrationNumber, kstDateOf, startOfDayKst, type IsoDate } from '../src/domain';
+import { isValidBusinessRegistrationNumber, kstDateOf, monthsFromTo, startOfDayKst, type IsoDate } from '../src/domain';
 import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
 import { listMail, startMailInbox } from '../src/runtime/mail-inbox';
 import { freePort } from '../src/runtime/ports';
@@ -118,10 +118,11 @@ async function main() {
       practitioner: { name: '이실무', email, phone: '010-2345-6789' },
       project: {
         title: a.title, description: `${a.title} 학습`, aiModelKind: 'transformer', trainingPlan: '사전학습 후 미세조정',
-        monthlyPlan: [{ month: `${Y}-06`, plan: '환경 구축' }], targetOutcomes: [{ category: 'TRAINED_MODEL', target: '모델 1종', count: 1 }],
+        monthlyPlan: monthsFromTo(`${Y}-01`, `${Y}-12`).map((month, i) => ({ month, plan: i === 0 ? '환경 구축' : '학습 및 평가' })), // A1: to the support end targetOutcomes: [{ category: 'TRAINED_MODEL', target: '모델 1종', count: 1 }],
         dataDescription: '자체 구축 데이터',
       },
       resource: a.resource,
+      readiness: { data: { ready: true, detail: '학습 데이터 확보 완료' }, team: { ready: true, detail: '실무 개발자 2명' }, firstMonth: '환경 구축 후 즉시 학습' }, // A3
     }, undefined as unknown as string);
     for (const [type, name, bytes] of docs) await upload(`/applications/${draft.id}/documents/${type}?filename=${name}`, bytes, draft.accessToken);
     await call('POST', `/applications/${draft.id}/submit`, {}, draft.accessToken);

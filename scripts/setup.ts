@@ -3,19 +3,22 @@
  * Temporal cluster, a managed PostgreSQL): `node dist/scripts/setup.js`.
  *
  * 1. migrates the database (DATABASE_URL);
- * 2. registers the custom search attributes (H2) on TEMPORAL_NAMESPACE when missing;
+ * 2. creates TEMPORAL_NAMESPACE when the cluster has none by that name (a fresh self-hosted
+ *    cluster, docker-compose.yml: retention 24h, as `npm run cluster` creates it), and
+ *    registers the custom search attributes (H2) on it when missing;
  *    Temporal Cloud refuses this through the API: there it prints the `tcld` command;
  * 3. creates the first operator API key and prints it once (or stores OPERATOR_API_KEY's hash).
  *
  * Safe to run on every deployment: each step only does what is missing.
  */
+import { msToTs } from '@temporalio/common/lib/time';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { ensureFirstOperatorKey } from '../src/api/server';
 import { loadConfigOrExit, type Config } from '../src/config';
 import { connectDatabase } from '../src/db';
 import { migrate } from '../src/db/migrate';
 import { connectClient } from '../src/temporal';
-import { ALL_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES, CLI_SEARCH_ATTRIBUTE_TYPE } from '../src/workflows/search-attributes';
 
 async function waitFor<T>(what: string, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -30,10 +33,29 @@ async function waitFor<T>(what: string, fn: () => Promise<T>, timeoutMs: number)
   }
 }
 
+const GRPC_NOT_FOUND = 5;
+
+/** A fresh cluster has only temporal-system: create ours (Temporal Cloud's always exists). */
+async function ensureNamespace(client: Awaited<ReturnType<typeof connectClient>>, namespace: string): Promise<void> {
+  const service = client.connection.workflowService;
+  const exists = await waitFor('the Temporal frontend', () =>
+    service.describeNamespace({ namespace }).then(
+      () => true,
+      (err: { code?: number }) => {
+        if (err.code === GRPC_NOT_FOUND) return false;
+        throw err;
+      },
+    ), 120_000);
+  if (exists) return;
+  await service.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('24h') });
+  process.stdout.write(`namespace: created ${namespace} (retention 24h)\n`);
+}
+
 async function registerSearchAttributes(config: Config): Promise<void> {
   const client = await waitFor('Temporal', () => connectClient(config), 120_000);
   try {
     const namespace = config.TEMPORAL_NAMESPACE;
+    await ensureNamespace(client, namespace);
     const { customAttributes } = await waitFor(
       `namespace ${namespace}`,
       () => client.connection.operatorService.listSearchAttributes({ namespace }),
@@ -45,20 +67,20 @@ async function registerSearchAttributes(config: Config): Promise<void> {
       return;
     }
     try {
-      await client.connection.operatorService.addSearchAttributes({
+      // A namespace created a moment ago reaches the operator's cache within seconds.
+      await waitFor(`search attributes on ${namespace}`, () => client.connection.operatorService.addSearchAttributes({
         namespace,
         searchAttributes: Object.fromEntries(
           missing.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type) as number]),
         ),
-      });
+      }), 15_000);
       process.stdout.write(`search attributes: registered ${missing.map((k) => k.name).join(', ')} on ${namespace}\n`);
     } catch (err) {
-      const cliType: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime' };
       process.stderr.write(
         `search attributes: could not register ${missing.map((k) => k.name).join(', ')} (${err instanceof Error ? err.message : String(err)}).\n` +
           'Register them once by hand; without them the service still runs, the Temporal UI just cannot filter by them:\n' +
-          missing.map((k) => `  tcld namespace search-attributes add -n ${namespace} --sa "${k.name}=${cliType[k.type]}"   # Temporal Cloud\n`).join('') +
-          missing.map((k) => `  temporal operator search-attribute create -n ${namespace} --name ${k.name} --type ${cliType[k.type]}   # self-hosted\n`).join(''),
+          missing.map((k) => `  tcld namespace search-attributes add -n ${namespace} --sa "${k.name}=${CLI_SEARCH_ATTRIBUTE_TYPE[k.type]}"   # Temporal Cloud\n`).join('') +
+          missing.map((k) => `  temporal operator search-attribute create -n ${namespace} --name ${k.name} --type ${CLI_SEARCH_ATTRIBUTE_TYPE[k.type]}   # self-hosted\n`).join(''),
       );
     }
   } finally {

@@ -13,7 +13,8 @@
  * local toolchain (Go / Java + Maven), and finally `undefined`, meaning "let the Temporal
  * SDK download its own binary" (callers then pass no `executable`).
  *
- * `node dist/scripts/tools.js` provisions both and prints their paths.
+ * `node dist/scripts/tools.js` provisions both and prints their paths (`--server`: also the
+ * Temporal server and its SQL tool, scripts/temporal-server-tools.ts).
  */
 import { spawn } from 'node:child_process';
 import {
@@ -22,6 +23,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { pidAlive } from '../src/runtime/processes';
+import { ensureTemporalServer } from './temporal-server-tools';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 export const TEST_SERVER_VERSION = '1.31.0';
@@ -52,11 +54,11 @@ export function cachedTestServerPath(): string {
   return path.join(toolsDir(), 'test-server', 'temporal-test-server');
 }
 
-function log(message: string): void {
+export function log(message: string): void {
   process.stderr.write(`[tools] ${message}\n`);
 }
 
-function isExecutableFile(file: string): boolean {
+export function isExecutableFile(file: string): boolean {
   try {
     if (!statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);
@@ -67,7 +69,7 @@ function isExecutableFile(file: string): boolean {
 }
 
 /** First match of `name` on PATH, or undefined. */
-function which(name: string): string | undefined {
+export function which(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -94,7 +96,7 @@ function elapsed(startMs: number): string {
  * Runs a build command, relaying its output line by line to stderr (prefixed) and
  * printing a heartbeat while it is silent, so a multi-minute first build never looks hung.
  */
-function runBuild(label: string, command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+export function runBuild(label: string, command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<void> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -131,7 +133,7 @@ function runBuild(label: string, command: string, args: string[], opts: { cwd?: 
  * both find the tool missing). Waits while a live process holds the lock; takes over a
  * lock left by a dead one.
  */
-async function withLock<T>(lockFile: string, what: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(lockFile: string, what: string, fn: () => Promise<T>): Promise<T> {
   mkdirSync(path.dirname(lockFile), { recursive: true });
   let announced = false;
   for (;;) {
@@ -306,9 +308,12 @@ async function main(): Promise<void> {
   const cli = await ensureTemporalCli();
   const cliDone = Date.now();
   const testServer = await ensureTestServer();
+  // The cluster's server is only built on request: the dev server covers `npm start` and `npm test`.
+  const server = process.argv.includes('--server') ? await ensureTemporalServer() : undefined;
   process.stdout.write(
     `TEMPORAL_CLI_PATH=${cli ?? '(none: the SDK will download one)'}\n` +
-      `TEMPORAL_TEST_SERVER_PATH=${testServer ?? '(none: the SDK will download one)'}\n`,
+      `TEMPORAL_TEST_SERVER_PATH=${testServer ?? '(none: the SDK will download one)'}\n` +
+      (server ? `temporal-server=${server.server}\ntemporal-sql-tool=${server.sqlTool}\n` : ''),
   );
   log(`cli ${((cliDone - started) / 1000).toFixed(1)}s, test server ${((Date.now() - cliDone) / 1000).toFixed(1)}s`);
 }

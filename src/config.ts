@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { CollectorSettings } from './collector/pull';
+import { DEFAULT_UTILISATION_QUERY } from './collector/prometheus';
 
 /**
  * Configuration comes only from environment variables, validated once at start-up so a
@@ -70,6 +72,28 @@ export const configSchema = z.object({
   WORKFLOW_HISTORY_BOUND: z.coerce.number().int().min(40).max(10_000).optional(),
 
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+
+  /**
+   * O4: the data center's Prometheus (e.g. http://prometheus:9090). Set: the worker pulls
+   * each dedicated server's daily GPU utilisation from it (docs/OPERATIONS.md, "Utilisation
+   * from Prometheus"). Unset: samples come only through the API (collector keys, CSV).
+   */
+  PROMETHEUS_URL: z.string().url().optional(),
+  /** PromQL for servers' day, evaluated at 23:59:59.999 KST; `$servers` a regex of a batch's names (or `$server` one name), `$label` PROMETHEUS_SERVER_LABEL. */
+  PROMETHEUS_UTILISATION_QUERY: z.string().min(1).default(DEFAULT_UTILISATION_QUERY),
+  /** The label that carries the server name the operators give at allocation (the DCGM exporter's instance). */
+  PROMETHEUS_SERVER_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').default('instance'),
+  PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Queries in flight at once: Prometheus answers each in milliseconds; more only loads it. */
+  PROMETHEUS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Servers per query when PROMETHEUS_UTILISATION_QUERY takes `$servers` (a regex alternation): one query per batch. */
+  PROMETHEUS_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** A daily run also fills earlier days still without a sample, this far back (a whole judged month and then some). */
+  PROMETHEUS_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(400).default(35),
+  /** The daily pull's time, KST (after 24:00 so the day is complete; the monthly check pulls its own month first anyway). */
+  UTILISATION_COLLECTOR_AT_KST: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM').default('00:30'),
+  /** /metrics: when set, scrapes must send `Authorization: Bearer <token>`; unset, /metrics is open (keep it off the public proxy). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -105,4 +129,18 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     }
     throw err;
   }
+}
+
+/** O4: the collector's settings, or undefined when no Prometheus is configured. */
+export function collectorSettingsOf(c: Config): CollectorSettings | undefined {
+  if (!c.PROMETHEUS_URL) return undefined;
+  return {
+    url: c.PROMETHEUS_URL,
+    query: c.PROMETHEUS_UTILISATION_QUERY,
+    label: c.PROMETHEUS_SERVER_LABEL,
+    timeoutMs: c.PROMETHEUS_TIMEOUT_MS,
+    concurrency: c.PROMETHEUS_CONCURRENCY,
+    batchSize: c.PROMETHEUS_BATCH_SIZE,
+    lookbackDays: c.PROMETHEUS_LOOKBACK_DAYS,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Sql } from '../db';
-import { remainingCapacity, type AcceleratorType } from '../domain';
+import { waitlistOf } from '../db/waitlist';
+import { capacityAfterWaitlist, remainingCapacity, type AcceleratorType } from '../domain';
 
 /** K5: the statuses in which an application holds its granted resource. */
 export const HOLDING_STATUSES = ['SELECTED', 'ALLOCATED', 'IN_OPERATION'] as const;
@@ -35,4 +36,14 @@ export async function callRemainingExtraStorageTb(sql: Sql, callId: string, exce
     from calls c where c.id = ${callId}`;
   if (!row) throw new Error(`call ${callId} not found`);
   return (row.total ?? 0) - row.held;
+}
+
+/**
+ * V7/K5: the capacity a selection or a change may take: what is left after the call's
+ * waitlist (every batch's) took what fits, in its order. Freed capacity goes to the
+ * waitlist first; a later batch's selection only gets what the waitlist cannot use.
+ */
+export async function capacityBeyondWaitlist(sql: Sql, callId: string, exceptApplicationId?: string) {
+  const free = await callRemainingCapacity(sql, callId, exceptApplicationId);
+  return capacityAfterWaitlist(free, await waitlistOf(sql, callId, exceptApplicationId));
 }

@@ -55,8 +55,8 @@ export function closeOutActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Q3/R5 → E5: restricts the organisation until an operator lifts it, once per key (a misuse reclaim, a missed report). */
-    async restrictOrganisation(r: { key: string; applicationId: string; rule: 'Q3' | 'R5'; reason: string }): Promise<{ restrictionId: number }> {
+    /** Q3/R5/E6 → E5: restricts the organisation until an operator lifts it, once per key (a misuse reclaim, a missed report, a false statement). */
+    async restrictOrganisation(r: { key: string; applicationId: string; rule: 'Q3' | 'R5' | 'E6'; reason: string }): Promise<{ restrictionId: number }> {
       const [inserted] = await sql<Array<{ id: string }>>`
         insert into organisation_restrictions (brn, rule, reason, application_id, source_key)
         select brn, ${r.rule}, ${r.reason}, id, ${r.key} from applications where id = ${r.applicationId}

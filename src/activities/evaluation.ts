@@ -14,7 +14,7 @@ import {
 } from '../domain';
 import type { AuditEntry } from '../workflows/messages';
 import { writeAudit } from '../db/audit';
-import { callRemainingCapacity } from './capacity';
+import { capacityBeyondWaitlist } from './capacity';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 import { DEFAULT_FANOUT_CONCURRENCY, publishSelectionResults } from './selection-fanout';
 
@@ -268,7 +268,8 @@ export function evaluationActivities(deps: ActivityDeps) {
         if (n > 0) return;
         const { candidates, means, byApplication } = await batchRankingCandidates(tx, b.batchId);
         if (candidates.length === 0) return auditSelection(tx as unknown as Sql);
-        const capacity = await callRemainingCapacity(tx as unknown as Sql, b.callId);
+        // V7: capacity the call's waitlist can use is not this batch's to take.
+        const capacity = await capacityBeyondWaitlist(tx as unknown as Sql, b.callId);
         const ranked = rankAndAllocate(candidates, capacity);
         const rows = ranked.map((r) => {
           const mean = means.get(r.applicationId)!;

@@ -3,12 +3,14 @@ import { applicationWorkflowId, type IsoDate } from '../domain';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
 import { changeRequestActivities } from './change-requests';
 import { closeOutActivities } from './closeout';
+import { collectorActivities } from './collector';
 import { evaluationActivities } from './evaluation';
 import { evaluatorActivities } from './evaluators';
 import { fanOut, resumedProgress } from './fanout';
 import { DEFAULT_FANOUT_CONCURRENCY, signalMember } from './selection-fanout';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 import { operationActivities } from './operation';
+import { waitlistActivities } from './waitlist';
 
 export type { ActivityDeps, NoticeRequest } from './notify';
 
@@ -21,7 +23,7 @@ export function createActivities(deps: ActivityDeps) {
   const { sql } = deps;
   const notify = createNotify(deps);
 
-  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), changeRequestActivities(deps), closeOutActivities(deps), {
+  return disjoint(evaluationActivities(deps), evaluatorActivities(deps), operationActivities(deps), changeRequestActivities(deps), closeOutActivities(deps), collectorActivities(deps), waitlistActivities(deps), {
     /** N: renders a notice and sends it through the outbox, exactly once per key. */
     notify,
 
@@ -74,7 +76,7 @@ export function createActivities(deps: ActivityDeps) {
     async notifyEarlyClose(c: { callId: string; closesOn: IsoDate }): Promise<{ notified: number }> {
       const rows = await sql<Array<{ id: string }>>`
         select id from applications
-        where call_id = ${c.callId} and status not in ('INELIGIBLE', 'NOT_SELECTED', 'WITHDRAWN', 'COMPLETED')`;
+        where call_id = ${c.callId} and status not in ('INELIGIBLE', 'NOT_SELECTED', 'WITHDRAWN', 'COMPLETED', 'RELEASED')`;
       for (const r of rows) {
         // N: one applicant's notice that can never go out must not keep the others from theirs.
         await notifyOrReport(notify, { key: `${r.id}:EARLY_CLOSE:${c.closesOn}`, kind: 'EARLY_CLOSE', applicationId: r.id, data: c });

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
+import type { CollectorSettings } from '../collector/pull';
 import type { Sql } from '../db';
 import type { CallContacts, CallTraining } from '../domain';
 import { renderNotice, type NoticeContext, type NoticeKind } from '../notices/templates';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   /** Issue 13: signals in flight at once when a batch tells its members (FANOUT_CONCURRENCY). */
   fanOutConcurrency?: number;
+  /** O4: Prometheus, when configured: the monthly check pulls its month first, the collector workflow daily. */
+  collector?: CollectorSettings;
 }
 
 export type { NoticeRequest } from '../notices/request';
@@ -35,6 +38,7 @@ interface ApplicationContactRow extends CallNoticeRow {
   status: string;
   submitted_at: Date | null;
   organisation_name: string;
+  committee_summary: string | null;
   content: { practitioner: { name: string; email: string }; principalInvestigator: { name: string; email: string } };
 }
 
@@ -50,7 +54,7 @@ export function createNotify(deps: ActivityDeps) {
   async function loadApplication(applicationId: string) {
     const [row] = await sql<ApplicationContactRow[]>`
       select a.id, a.call_id, c.title as call_title, c.contacts, c.training, c.survey_url, a.title, a.status, a.submitted_at,
-             a.organisation_name, a.content
+             a.organisation_name, a.committee_summary, a.content
       from applications a join calls c on c.id = a.call_id where a.id = ${applicationId}`;
     if (!row) throw new Error(`application ${applicationId} not found`);
     return row;
@@ -92,6 +96,7 @@ export function createNotify(deps: ActivityDeps) {
           contacts: app.contacts as CallContacts | undefined,
           training: app.training,
           surveyUrl: app.survey_url,
+          committeeSummary: app.committee_summary, // V8
           links: { application: applicationLink(publicUrl, app.id) },
           data,
         });

@@ -1,10 +1,12 @@
 import type { Sql } from '../db';
+import { pullUtilisation } from '../collector/pull';
 import { writeAudit } from '../db/audit';
 import { recordAllocationServers, serverProblem } from '../db/inventory';
 import type { AuditEntry } from '../workflows/messages';
 import {
   DEFAULT_UTILISATION_THRESHOLDS,
   firstDayOfIsoMonth,
+  inRankOrder,
   judgeMonth,
   lastDayOfIsoMonth,
   type AcceleratorType,
@@ -15,7 +17,9 @@ import {
   type QuarterlyRecommendation,
   type UtilisationThresholds,
   type UtilisationVerdict,
+  waitlistTakes,
 } from '../domain';
+import { waitlistOf } from '../db/waitlist';
 import { callRemainingCapacity, callRemainingExtraStorageTb } from './capacity';
 import type { ActivityDeps } from './notify';
 
@@ -43,6 +47,19 @@ export async function capacityShortfall(tx: Sql, callId: string, applicationId: 
     if (storage < extraStorageTb) return `K5: only ${Math.max(0, storage)} TB of extra storage left (${extraStorageTb} TB asked)`;
   }
   return undefined;
+}
+
+/**
+ * V7: a waitlisted application is allocated only if the capacity free reaches it in the
+ * waitlist's order (V5/V6/I6 across batches): the ones ahead of it that fit take it first.
+ */
+async function waitlistedBehind(tx: Sql, callId: string, applicationId: string): Promise<string | undefined> {
+  const free = await callRemainingCapacity(tx, callId, applicationId);
+  const waitlist = inRankOrder(await waitlistOf(tx, callId));
+  if (waitlistTakes(waitlist, free).some((w) => w.applicationId === applicationId)) return undefined;
+  const place = waitlist.findIndex((w) => w.applicationId === applicationId);
+  const ahead = waitlist.slice(0, Math.max(0, place)).map((w) => w.applicationId);
+  return `K5/V7: the free capacity goes first to the waitlisted application(s) ahead of it (${ahead.join(', ')})`;
 }
 
 /** O4/O5/I1: one month of one allocation judged from its samples with the call's thresholds (never from history). */
@@ -79,11 +96,15 @@ export function operationActivities(deps: ActivityDeps) {
       servers?: string[];
     }): Promise<CapacityOutcome> {
       return withCallCapacityLock(sql, a.callId, async (tx) => {
-        const [row] = await tx<Array<{ allocated_on: string | null; support_ends_on: string }>>`
-          select a.allocated_on, c.support_ends_on from applications a join calls c on c.id = a.call_id where a.id = ${a.applicationId}`;
+        const [row] = await tx<Array<{ allocated_on: string | null; status: string; support_ends_on: string }>>`
+          select a.allocated_on, a.status, c.support_ends_on from applications a join calls c on c.id = a.call_id where a.id = ${a.applicationId}`;
         if (!row?.allocated_on) {
           const short = await capacityShortfall(tx, a.callId, a.applicationId, a.resource, a.extraStorageTb);
           if (short) return { ok: false, reason: short };
+          if (row?.status === 'WAITLISTED') {
+            const behind = await waitlistedBehind(tx, a.callId, a.applicationId);
+            if (behind) return { ok: false, reason: behind };
+          }
           // K1: a server of the inventory, not in another allocation of an overlapping period.
           const server = await serverProblem(tx, {
             applicationId: a.applicationId, callId: a.callId, type: a.resource.type, servers: a.servers,
@@ -127,7 +148,17 @@ export function operationActivities(deps: ActivityDeps) {
       until: IsoDate;
       checkedOn: IsoDate;
     }): Promise<MonthJudgement & { thresholds: UtilisationThresholds }> {
-      const { judgement, thresholds } = await judgeFromSamples(sql, j);
+      let { judgement, thresholds } = await judgeFromSamples(sql, j);
+      // O4: with Prometheus configured, a month with counted days still without a sample is
+      // pulled first: the check runs at 00:00 KST on the 1st, before any daily pull could
+      // have fetched the month's last day. A Prometheus outage fails (and retries) the check
+      // rather than judging, and warning, on days it could not read.
+      if (deps.collector && judgement.daysMissing > 0) {
+        await pullUtilisation(sql, deps.collector, {
+          from: firstDayOfIsoMonth(j.month), through: lastDayOfIsoMonth(j.month), applicationId: j.applicationId,
+        });
+        ({ judgement, thresholds } = await judgeFromSamples(sql, j));
+      }
       await sql`
         insert into utilisation_months (application_id, month, verdict, mean_percent, days_counted, days_missing, judged_on)
         values (${j.applicationId}, ${j.month}, ${judgement.verdict}, ${judgement.mean}, ${judgement.daysCounted},
@@ -207,8 +238,9 @@ export function operationActivities(deps: ActivityDeps) {
 
     /**
      * V7: capacity of `type` was freed: the first waitlisted application of that type in the
-     * call (selection rank order) that now fits. `exceptApplicationId` is the application
-     * giving the resource back, whose row may still show a holding status.
+     * call's waitlist order (V5/V6/I6 across batches, not a batch's own rank) that fits what
+     * is free. `exceptApplicationId` is the application giving the resource back, whose row
+     * may still show a holding status. `rank` is the candidate's place on the waitlist.
      */
     async findWaitlistOffer(f: { callId: string; type: AcceleratorType; exceptApplicationId?: string }): Promise<{
       applicationId: string;
@@ -221,19 +253,15 @@ export function operationActivities(deps: ActivityDeps) {
       const left = await callRemainingCapacity(sql, f.callId, f.exceptApplicationId);
       const free = left[f.type];
       if (free <= 0) return null;
-      const [w] = await sql<Array<{ id: string; title: string; organisation_name: string; selection_rank: number | null; units: number }>>`
-        select id, title, organisation_name, selection_rank, coalesce(granted_units, units) as units from applications
-        where call_id = ${f.callId} and status = 'WAITLISTED' and coalesce(granted_type, accelerator_type) = ${f.type}
-          and coalesce(granted_units, units) <= ${free}
-        order by selection_rank nulls last, total_score desc nulls last, submitted_at, id
-        limit 1`;
+      const waitlist = inRankOrder(await waitlistOf(sql, f.callId));
+      const w = waitlistTakes(waitlist, left).find((x) => x.resource.type === f.type);
       if (!w) return null;
       return {
-        applicationId: w.id,
+        applicationId: w.applicationId,
         title: w.title,
-        organisationName: w.organisation_name,
-        rank: w.selection_rank,
-        resource: { type: f.type, units: w.units },
+        organisationName: w.organisationName,
+        rank: waitlist.indexOf(w) + 1,
+        resource: w.resource,
         free,
       };
     },

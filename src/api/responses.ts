@@ -57,6 +57,7 @@ export const applicationResponse = z.object({
   grantedResource: nullable(z.object({ pool: z.string(), type: z.string(), units: z.number().int() })).optional().describe('V5–V7/O1/Q1: granted (null until selected)'),
   allocation: nullable(open).optional().describe('O1/O2: the allocation (servers, storage, setup end)'),
   priority: z.boolean(),
+  readiness: nullable(open).describe('A3: data, team and first month: ready for use right after setup'),
   submittedAt: nullable(instant),
   deadlines: (open as z.ZodType<object, object>).describe('T2: every deadline known so far'),
   nextDeadline: nullable(z.object({ name: z.string(), date: day })),
@@ -96,7 +97,7 @@ export const batchResponse = z.object({
 });
 export const evaluatorBatchesResponse = z.object({ items: z.array(z.object({ batchId: z.string(), callId: z.string(), cutoff: day, selected: z.boolean() })) });
 export const reviewQueueResponse = z.object({ batchId: z.string(), reviewDue: day, criteria: z.unknown(), withheldOwnOrganisation: z.number().int(), items: z.array(open) });
-export const scoresResponse = z.object({ applicationId: z.string(), batchId: nullable(z.string()), scores: open, replaced: z.boolean(), replacedScores: z.unknown().optional() });
+export const scoresResponse = z.object({ applicationId: z.string(), batchId: nullable(z.string()), scores: open, opinion: nullable(z.string()), replaced: z.boolean(), replacedScores: z.unknown().optional() });
 export const resourceChangeResponse = z.object({
   applicationId: z.string(),
   requested: z.object({ type: z.string(), units: z.number().int() }),

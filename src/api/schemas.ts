@@ -53,6 +53,7 @@ export const callSettingsSchema = z.strictObject({
     .enum(MISSING_REPORT_CONSEQUENCES)
     .default(MISSING_REPORT_CONSEQUENCE_DEFAULT)
     .describe('R5: what a missing result report leads to: reclaim what is still held, restrict the organisation (E5), or both'),
+  selectedReleaseDays: z.number().int().min(8).max(365).default(30).describe('V9: days after its result that a selected application not allocated is released (warned 7 days before)'),
 });
 /** R2/R5: the settings a call stored before they existed read as their defaults. */
 export const CALL_SETTINGS_DEFAULTS = {
@@ -62,6 +63,7 @@ export const CALL_SETTINGS_DEFAULTS = {
   utilisationLowPercent: 20,
   dataSharingDecemberException: DATA_SHARING_DECEMBER_EXCEPTION_DEFAULT,
   missingReportConsequence: MISSING_REPORT_CONSEQUENCE_DEFAULT,
+  selectedReleaseDays: 30,
 } as const satisfies z.infer<typeof callSettingsSchema>;
 
 export const createCallSchema = z
@@ -160,7 +162,8 @@ export const applicationDraftSchema = z.strictObject({
     description: text(10000),
     aiModelKind: text(300),
     trainingPlan: text(10000),
-    monthlyPlan: z.array(z.strictObject({ month: isoMonthSchema, plan: text(2000) })).min(1).max(24),
+    // A1: one entry a month from the start to the support end (checked against the call); S5: bounded
+    monthlyPlan: z.array(z.strictObject({ month: isoMonthSchema, plan: text(2000) })).min(1).max(36),
     targetOutcomes: z
       .array(z.strictObject({ category: z.enum(OUTCOME_CATEGORIES), target: text(1000), count: z.number().int().min(0).optional() }))
       .min(1)
@@ -168,6 +171,14 @@ export const applicationDraftSchema = z.strictObject({
     dataDescription: text(10000),
   }),
   resource: resourceRequestSchema,
+  // A3: the plan allows use right after the (at most 2 weeks of) environment setup: what is ready.
+  readiness: z
+    .strictObject({
+      data: z.strictObject({ ready: z.boolean(), detail: text(2000).describe('데이터 확보 현황: what data, where; if not ready, what is missing and when') }),
+      team: z.strictObject({ ready: z.boolean(), detail: text(2000).describe('실무 개발자 역량: who trains; if not ready, what is missing and when') }),
+      firstMonth: text(2000).describe("the first month's plan: what runs on the accelerators right after setup"),
+    })
+    .describe('A3: readiness for use right after environment setup (evaluated with resource feasibility, V3)'),
 });
 export type ApplicationDraft = z.infer<typeof applicationDraftSchema>;
 

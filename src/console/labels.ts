@@ -16,6 +16,7 @@ export const STATUS_LABELS: Record<string, [string, string]> = {
   CLOSE_OUT: ['종료 정리', 'Close-out'],
   COMPLETED: ['완료', 'Completed'],
   WITHDRAWN: ['철회', 'Withdrawn'],
+  RELEASED: ['선정 해제(미할당)', 'Released (not allocated)'],
 };
 
 export const DEADLINE_LABELS: Record<DeadlineName, [string, string]> = {

@@ -86,6 +86,16 @@ export async function queuePage(c: PageContext) {
   return page({ title: `평가 차수 ${q.batchId}`, actor: c.actor, csrf: c.csrf, body });
 }
 
+/** A3: what the applicant says is ready for use right after setup, shown with resource feasibility (V3). */
+function readinessBlock(r: any) {
+  if (!r) return html`<p class="muted" data-testid="readiness">준비 현황 없음 (A3: a draft stored before the readiness part)</p>`;
+  const state = (ready: boolean) => (ready ? html`<span class="badge">준비됨 ready</span>` : html`<span class="badge">미준비 not ready</span>`);
+  return html`<div class="readiness" data-testid="readiness"><p><strong>준비 현황 Readiness (A3)</strong></p><ul>
+    <li>데이터 Data ${state(r.data.ready)} ${r.data.detail}</li>
+    <li>개발 인력 Team ${state(r.team.ready)} ${r.team.detail}</li>
+    <li>첫 달 계획 First month ${r.firstMonth}</li></ul></div>`;
+}
+
 /** H4/V3: the scoring sheet: four criteria with their maxima and the seed's sub-items as guidance. */
 export async function sheetPage(c: PageContext) {
   const q = await queueOf(c);
@@ -109,7 +119,8 @@ export async function sheetPage(c: PageContext) {
       <strong>평가표 Scoring sheet (V3)</strong>
       ${CRITERIA.map((k) => html`<div class="card"><label><strong>${k.nameKo}</strong> <small>${k.nameEn}</small> — 배점 ${k.max}
         <input type="number" name="${k.key}" data-type="number" min="0" max="${k.max}" step="0.5" required value="${a.myScores?.[k.key] ?? ''}" data-testid="score-${k.key}"> / ${k.max}</label>
-        <ul class="guide">${(CRITERION_GUIDANCE[k.key] ?? []).map((g) => html`<li>${g}</li>`)}</ul></div>`)}
+        <ul class="guide">${(CRITERION_GUIDANCE[k.key] ?? []).map((g) => html`<li>${g}</li>`)}</ul>
+        ${k.key === 'resourceFeasibility' ? readinessBlock(a.readiness) : ''}</div>`)}
       <p>합계 Total <span class="total" data-total>0.00</span> / 100 <small class="muted">(60점 이상 선정 대상, V5)</small></p>
       <p class="muted">평가의견(V8) 입력란은 API가 의견을 받게 되면 여기에 추가됩니다. The opinion field (V8) joins this sheet once the API accepts it.</p>
       <button type="submit">저장 Save</button><div class="result" aria-live="polite"></div></form>

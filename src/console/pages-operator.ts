@@ -121,7 +121,7 @@ function actionsFor(app: any, closeOut: any, operation: any): Html[] {
   if (s === 'SELECTED' || s === 'WAITLISTED') {
     out.push(action('자원 할당 Allocate (O1, K5)', 'POST', `/applications/${id}/allocation`, html`
       ${app.resource.pool === 'DEDICATED' ? html`<label>서버 Servers (쉼표로 구분, one per unit) <input name="servers" data-type="list" size="40" placeholder="h100-01"></label>` : ''}
-      <label>추가 스토리지 TB (K3) <input name="extraStorageTb" data-type="number" type="number" min="0" value="0"></label>`, { testid: 'allocate' }));
+      <label>추가 스토리지 TB (K3: 신청 용량 requested) <input name="extraStorageTb" data-type="number" type="number" min="0" value="${String(app.content?.resource?.extraStorageTb ?? 0)}"></label>`, { testid: 'allocate' }));
   }
   const openReview = operation?.allocation?.reviews?.find((r: any) => !r.decision);
   if (openReview) {

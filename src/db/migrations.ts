@@ -7,6 +7,8 @@ import { CLOSEOUT_MIGRATION } from './migrations/closeout';
 import { CLOSEOUT_RULES_MIGRATION } from './migrations/closeout-rules';
 import { CONSOLE_MIGRATION } from './migrations/console';
 import { EVALUATION_MIGRATION } from './migrations/evaluation';
+import { INTAKE_MIGRATION } from './migrations/intake';
+import { EVALUATION_RULES_MIGRATION } from './migrations/evaluation-rules';
 import { OPERATION_MIGRATION } from './migrations/operation';
 import { OPERATION_RULES_MIGRATION } from './migrations/operation-rules';
 import { OUTBOX_MIGRATION } from './migrations/outbox';
@@ -201,8 +203,11 @@ alter table api_keys add column email text;
 alter table email_outbox add column reply_to text;
 `,
   },
+  EVALUATION_RULES_MIGRATION, // V8 (numbered 015 as assigned)
   // K1/K2 inventory, O6 change requests (016 as assigned).
   OPERATION_RULES_MIGRATION,
   // Issue 11 (S4 TRUNCATE, R6 survey form and responses): numbered 017 as assigned.
   CLOSEOUT_RULES_MIGRATION,
+  // A2 titles (014 as assigned), applied after 016 (the list's order is the order).
+  INTAKE_MIGRATION,
 ];

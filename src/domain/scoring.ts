@@ -144,6 +144,16 @@ function compareKeyed(a: Keyed, b: Keyed): number {
   return a.c.applicationId < b.c.applicationId ? -1 : a.c.applicationId > b.c.applicationId ? 1 : 0;
 }
 
+const keyOf = (c: RankingCandidate): Keyed => ({ c, total: total(c.scores), crit: CRITERION_KEYS.map((k) => round2(c.scores[k])) });
+
+/**
+ * V5/V6/I6: candidates in selection order (the one order of this service: a batch's ranking
+ * and the call's waitlist across batches, V7, are both this order).
+ */
+export function inRankOrder<C extends RankingCandidate>(candidates: readonly C[]): C[] {
+  return candidates.map(keyOf).sort(compareKeyed).map((k) => k.c as C);
+}
+
 /**
  * V5/V6/I6/V7/K5: rank every candidate and allocate in rank order within the remaining
  * capacity of the type each asks for. Below 60 → NOT_SELECTED (V5). A candidate whose
@@ -155,12 +165,7 @@ export function rankAndAllocate(
   candidates: readonly RankingCandidate[],
   capacity: Partial<Record<AcceleratorType, number>>,
 ): RankedResult[] {
-  const keyed: Keyed[] = candidates.map((c) => ({
-    c,
-    total: total(c.scores),
-    crit: CRITERION_KEYS.map((k) => round2(c.scores[k])),
-  }));
-  keyed.sort(compareKeyed);
+  const keyed = candidates.map(keyOf).sort(compareKeyed);
   const remaining: Partial<Record<AcceleratorType, number>> = { ...capacity };
   return keyed.map((k, i): RankedResult => {
     const { type, units } = k.c.resource;

@@ -127,3 +127,16 @@ export function exclusionCandidate(verdict: UtilisationVerdict): boolean {
 export function warnsApplicant(verdict: UtilisationVerdict): boolean {
   return verdict === 'NONE' || verdict === 'LOW';
 }
+
+/**
+ * O4: one dedicated allocation's day from its servers' means of that day (each already the
+ * mean over the server's GPUs): the mean over the servers that reported, clamped to 0–100
+ * and kept at the 3 decimals the samples hold. No server reported → null: the day is
+ * missing (judgeMonth counts it in daysMissing), never a 0 % day.
+ */
+export function allocationDayMean(serverMeans: readonly number[]): number | null {
+  const known = serverMeans.filter((v) => Number.isFinite(v));
+  if (known.length === 0) return null;
+  const mean = known.reduce((a, b) => a + b, 0) / known.length;
+  return Math.round(Math.min(100, Math.max(0, mean)) * 1000) / 1000;
+}

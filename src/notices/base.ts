@@ -22,6 +22,8 @@ export interface NoticeContext {
   training?: CallTraining | null;
   /** R6: the call's survey form, when it has one. */
   surveyUrl?: string | null;
+  /** V8: the committee's summary reason (never an evaluator's own opinion or scores). */
+  committeeSummary?: string | null;
   /** N2/N3: absolute links under PUBLIC_URL. */
   links?: { application?: string; queue?: string };
   data: Record<string, unknown>;

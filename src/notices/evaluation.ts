@@ -5,6 +5,11 @@ const resource = (c: NoticeContext) => {
   return r ? `${r.type} × ${r.units}` : '';
 };
 
+const changedFrom = (c: NoticeContext) => {
+  const r = c.data.changedFrom as { type?: string; units?: number } | undefined;
+  return r ? `${r.type} × ${r.units}` : '';
+};
+
 /** One line per application short of the I4 minimum (the activity caps the list). */
 interface MissingLine {
   applicationId: string;
@@ -30,8 +35,13 @@ export const EVALUATION_TEMPLATES = {
     ko: [
       `「${c.projectTitle}」 신청이 선정되었습니다 (평가 점수 ${c.data.total}점, 순위 ${c.data.rank}).`,
       `배정 자원: ${resource(c)}.`,
+      // V7: a waitlisted request the committee changed to a type with capacity.
+      ...(c.data.changedFrom ? [`대기 중이던 신청 자원(${changedFrom(c)})이 평가위원회 결정으로 변경되었습니다. 사유: ${String(c.data.reason)}`] : []),
     ],
-    en: [`Selected with ${c.data.total} points (rank ${c.data.rank}); resource granted: ${resource(c)}.`],
+    en: [
+      `Selected with ${c.data.total} points (rank ${c.data.rank}); resource granted: ${resource(c)}.`,
+      ...(c.data.changedFrom ? [`Your waitlisted request (${changedFrom(c)}) was changed by the committee: ${String(c.data.reason)}`] : []),
+    ],
     next: {
       ko: '지금 하실 일은 없습니다. 자원이 할당되면 환경 구축 기한과 사전교육 안내를 메일로 보내드립니다.',
       en: 'Nothing to do now: the allocation e-mail brings the setup deadline and the pre-training.',
@@ -55,8 +65,15 @@ export const EVALUATION_TEMPLATES = {
   RESULT_NOT_SELECTED: (c) => ({
     subjectKo: '[AI데이터센터] 선정 결과 안내: 미선정',
     subjectEn: 'Result: not selected',
-    ko: [`「${c.projectTitle}」 신청은 평가 점수 ${c.data.total}점으로 선정 기준(60점 이상)에 미달하여 선정되지 않았습니다.`],
-    en: [`Not selected: ${c.data.total} points, below the pass mark of 60.`],
+    ko: [
+      `「${c.projectTitle}」 신청은 평가 점수 ${c.data.total}점으로 선정 기준(60점 이상)에 미달하여 선정되지 않았습니다.`,
+      // V8: the committee's summary reason, never an evaluator's opinion or scores.
+      ...(c.committeeSummary ? [`평가위원회 종합 의견: ${c.committeeSummary}`] : []),
+    ],
+    en: [
+      `Not selected: ${c.data.total} points, below the pass mark of 60.`,
+      ...(c.committeeSummary ? [`The committee's summary: ${c.committeeSummary}`] : []),
+    ],
     next: {
       ko: '이 신청으로 하실 일은 더 없습니다. 이후 공고에 다시 신청하실 수 있습니다.',
       en: 'Nothing more to do for this application; you may apply to a later call.',

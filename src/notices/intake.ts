@@ -53,8 +53,16 @@ export const INTAKE_TEMPLATES = {
   INELIGIBLE: (c) => ({
     subjectKo: '[AI데이터센터] 신청 제외 안내',
     subjectEn: 'Application not eligible',
-    ko: [`${title(c)} 신청은 다음 사유로 제외되었습니다.`, `사유: ${String(c.data.reason)}`],
-    en: [`The application was excluded: ${String(c.data.reason)}.`],
+    ko: [
+      `${title(c)} 신청은 다음 사유로 제외되었습니다.`,
+      `사유: ${String(c.data.reason)}`,
+      // E6: a false statement also restricts later applications until the agency lifts it.
+      ...(c.data.restricted ? ['허위 기재로 확인되어 향후 이 서비스의 지원이 제한됩니다 (제한 해제 시까지).'] : []),
+    ],
+    en: [
+      `The application was excluded: ${String(c.data.reason)}.`,
+      ...(c.data.restricted ? ['As a false statement, it also restricts later applications of your organisation until the agency lifts it.'] : []),
+    ],
     next: {
       ko: '이 신청으로 하실 일은 더 없습니다. 사유에 대한 문의는 아래 담당자에게 해 주십시오.',
       en: 'Nothing more to do for this application; ask the contact below about the reason.',

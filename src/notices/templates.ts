@@ -8,6 +8,7 @@ import { FAILED_TEMPLATES } from './failed';
 import { contactFieldOf, type Audience } from './fields';
 import { INTAKE_TEMPLATES } from './intake';
 import { OPERATION_TEMPLATES } from './operation';
+import { SELECTION_TEMPLATES } from './selection';
 import { SIGNIN_TEMPLATES } from './signin';
 
 export type { NoticeContext } from './base';
@@ -17,6 +18,7 @@ export const NOTICE_TEMPLATES = {
   ...INTAKE_TEMPLATES,
   ...EVALUATION_TEMPLATES,
   ...OPERATION_TEMPLATES,
+  ...SELECTION_TEMPLATES,
   ...CHANGE_REQUEST_TEMPLATES,
   ...CLOSEOUT_TEMPLATES,
   ...SIGNIN_TEMPLATES,
@@ -52,6 +54,8 @@ export const NOTICE_AUDIENCE: Record<NoticeKind, Audience> = {
   QUARTERLY_DECISION: 'APPLICANT',
   RECLAIMED: 'APPLICANT',
   WAITLIST_OFFER: 'OPERATORS',
+  SELECTION_RELEASE_SOON: 'OPERATORS',
+  SELECTION_RELEASED: 'APPLICANT',
   CHANGE_REQUESTED: 'OPERATORS',
   CHANGE_DECIDED: 'APPLICANT',
   CLOSE_OUT_SUPPORT_ENDED: 'APPLICANT',

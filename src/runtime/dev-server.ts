@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeArgs } from '../workflows/search-attributes';
 import { assertPortFree } from './ports';
-import { pidAlive, tail, waitForExit } from './processes';
+import { spawnServer, stopLeftoverServer, tail } from './processes';
 
 /**
  * The Temporal dev server (`temporal server start-dev`, one process with SQLite
@@ -42,22 +41,6 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-
-/** A dev server on the same database left running by an earlier process that died. */
-async function stopLeftover(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);
-  rmSync(pidFile, { force: true });
-  if (!Number.isFinite(pid) || !pidAlive(pid)) return;
-  try {
-    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev')) return;
-  } catch {
-    return;
-  }
-  process.stderr.write(`[temporal] stopping a dev server left running by an earlier start (pid ${pid})\n`);
-  process.kill(pid, 'SIGINT');
-  if (!(await waitForExit(pid, 20_000))) process.kill(pid, 'SIGKILL');
-}
 
 /** Resolves once the frontend answers and the namespace lists our search attributes. */
 async function waitUntilReady(address: string, namespace: string, deadline: number, failed: () => string | undefined): Promise<void> {
@@ -136,7 +119,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
 
   const logFile = path.resolve(opts.logFile ?? `${dbFile}.log`);
   const pidFile = `${dbFile}.pid`;
-  await stopLeftover(pidFile);
+  await stopLeftoverServer(pidFile, 'start-dev', 'SIGINT', 'a dev server');
   // After the leftover is gone: a port still taken belongs to something else.
   await assertPortFree(opts.port, 'Temporal frontend', 'Is another Temporal server running?');
   if (!opts.headless) await assertPortFree(opts.uiPort, 'Temporal UI', 'Choose another UI port.');
@@ -153,53 +136,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     '--color', 'never',
     ...devServerSearchAttributeArgs(),
   ];
-  const logFd = openSync(logFile, 'a');
-  const child = spawn(opts.cliPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${opts.cliPath}`);
-  writeFileSync(pidFile, String(pid));
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = signal ?? `exit code ${code}`;
-  });
-  const onExit = () => {
-    try {
-      if (pidAlive(pid)) process.kill(pid, 'SIGINT');
-    } catch {
-      // gone already; other exit listeners must still run
-    }
-  };
-  process.on('exit', onExit);
-
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      process.removeListener('exit', onExit);
-      if (pidAlive(pid)) {
-        process.kill(pid, 'SIGINT');
-        if (!(await waitForExit(pid, 20_000))) {
-          process.kill(pid, 'SIGKILL');
-          await waitForExit(pid, 5000);
-        }
-      }
-      rmSync(pidFile, { force: true });
-    })();
-    return stopped;
-  };
+  const server = spawnServer({ command: opts.cliPath, args, logFile, pidFile, signal: 'SIGINT' });
+  const stop = server.stop;
 
   const address = `${ip}:${opts.port}`;
   const uiUrl = opts.headless ? '' : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${opts.uiPort}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   try {
     await waitUntilReady(address, opts.namespace, deadline, () =>
-      exited ? `temporal server start-dev exited (${exited}). Last lines of ${logFile}:\n${tail(logFile)}` : undefined,
+      server.exited() ? `temporal server start-dev exited (${server.exited()}). Last lines of ${logFile}:\n${tail(logFile)}` : undefined,
     );
     if (uiUrl) await waitForHttp(uiUrl, deadline);
   } catch (err) {
     await stop();
     throw err;
   }
-  child.unref();
+  server.unref();
   return { address, uiUrl, logFile, stop };
 }

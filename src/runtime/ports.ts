@@ -37,3 +37,22 @@ export async function assertPortFree(port: number, what: string, hint: string): 
     throw new Error(`Port ${port} (${what}) is already in use. ${hint}`);
   }
 }
+
+/**
+ * A free port below 32768. The Temporal server stores its services' ports in a SMALLINT
+ * column (cluster_membership.rpc_port), so the kernel's ephemeral range (32768+), which
+ * freePort() draws from, makes it exit at start. Random in [20000, 32767), checked by binding.
+ */
+export async function freeLowPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12767);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port below 32768 after 50 tries');
+}

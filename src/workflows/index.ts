@@ -4,3 +4,4 @@ export { batchWorkflow } from './batch';
 export { callWorkflow } from './call';
 export { surveyWorkflow } from './survey';
 export { evaluatorsAssignedWorkflow } from './evaluator-notices';
+export { utilisationCollectorWorkflow } from './collector';

@@ -26,10 +26,11 @@ export type ApplicationStatus =
   | 'IN_OPERATION' // O4: in use
   | 'CLOSE_OUT' // R1/R2: support ended, report and data sharing due
   | 'COMPLETED' // R: report and data sharing accepted
-  | 'INELIGIBLE' // E4, A5
-  | 'WITHDRAWN';
+  | 'INELIGIBLE' // E4, E6, A5
+  | 'WITHDRAWN'
+  | 'RELEASED'; // V9: selected, never allocated in time: the capacity went back (to the waitlist, V7)
 
-export const FINAL_STATUSES: readonly ApplicationStatus[] = ['NOT_SELECTED', 'INELIGIBLE', 'WITHDRAWN', 'COMPLETED'];
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['NOT_SELECTED', 'INELIGIBLE', 'WITHDRAWN', 'COMPLETED', 'RELEASED'];
 
 export interface TimelineEntry {
   at: string; // ISO instant, workflow time
@@ -79,6 +80,8 @@ export interface ApplicationInput {
   dataSharingDecemberException?: boolean;
   /** R5, from the call's settings; absent (histories before it): BOTH. */
   missingReportConsequence?: MissingReportConsequence;
+  /** V9, from the call's settings (absent in workflows started before it: 30 days). */
+  selectedReleaseDays?: number;
 }
 
 export type { AuditEntry } from '../contracts/audit';

@@ -24,8 +24,14 @@ export const ALL_SEARCH_ATTRIBUTES = [
   NextDeadlineAttr,
 ] as const;
 
+/** The Temporal CLI's spelling of each type we use (`--type`, `--search-attribute Name=Type`). */
+export const CLI_SEARCH_ATTRIBUTE_TYPE: Record<(typeof ALL_SEARCH_ATTRIBUTES)[number]['type'], string> = {
+  KEYWORD: 'Keyword',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+};
+
 /** `--search-attribute` values for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {
-  const cliType: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime' };
-  return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type]}`]);
+  return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_SEARCH_ATTRIBUTE_TYPE[k.type]}`]);
 }

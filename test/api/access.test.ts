@@ -1,6 +1,6 @@
 import { addDays } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { draftBody } from '../support/fixtures';
+import { draftBody, draftFor } from '../support/fixtures';
 import { createCall } from '../support/lifecycle';
 
 /** S7: a valid credential on a resource it does not cover is 403; 401 is only for an invalid credential. */
@@ -13,7 +13,7 @@ let collectorKey: string;
 let batchId: string;
 
 const draft = async () => {
-  const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('s7') }));
+  const res = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('s7') }));
   expect(res.status).toBe(201);
   return { id: res.body.id as string, token: res.body.accessToken as string };
 };

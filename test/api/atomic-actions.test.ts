@@ -7,7 +7,7 @@ import { callWorkflow } from '../../src/workflows/call';
 import { callStatusQuery, reviewDocumentsUpdate, statusQuery } from '../../src/workflows/messages';
 import { surveyWorkflowId } from '../../src/workflows/survey';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor, FILES, uniqueBrn } from '../support/fixtures';
 import { saveHistory } from '../support/closeout';
 import { createCall, eventually } from '../support/lifecycle';
 import { confirmPractitioner } from '../support/signin';
@@ -69,7 +69,7 @@ async function nothingOfCall(id: string) {
 
 /** A submitted application (UNDER_REVIEW), its workflow running. */
 async function submitted(callId: string) {
-  const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('s4') }));
+  const created = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('s4') }));
   expect(created.status).toBe(201);
   const { id, accessToken: token } = created.body as { id: string; accessToken: string };
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
@@ -265,7 +265,7 @@ describe('POST /organisations/:brn/restriction/lift', () => {
 describe('PUT /applications/:id/documents/:type', () => {
   test('S5: an upload whose row PostgreSQL refuses, or whose name holds a NUL, leaves no file in the document store; one that is stored has its file', async () => {
     const callId = await createCall(app);
-    const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('s5') }));
+    const created = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('s5') }));
     const { id, accessToken: token } = created.body as { id: string; accessToken: string };
     // Bytes no other upload has, so a file left behind would be a new one.
     const bytes = Buffer.concat([FILES.pdf, Buffer.from(`% ${suffix()}\n`)]);

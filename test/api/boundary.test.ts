@@ -1,6 +1,6 @@
 import { callWorkflowId } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
-import { draftBody } from '../support/fixtures';
+import { draftBody, draftFor } from '../support/fixtures';
 import { createCall, submitAndAccept } from '../support/lifecycle';
 import { postCsv } from '../workflows/operation-support';
 
@@ -73,7 +73,7 @@ test('S5: NUL and controls in path, query, field names and headers are 400 namin
 });
 
 test('S5: an upload whose file name holds a NUL is 400 and stores nothing', async () => {
-  const d = await app.api.post(`/calls/${callId}/applications`, draftBody());
+  const d = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId));
   const docs = await count('documents');
   const res = await app.api.put(`/applications/${d.body.id}/documents/APPLICATION_PLAN?filename=plan%00.pdf`, Buffer.from('%PDF-1.4\n%%EOF\n'), d.body.accessToken);
   expect(res.status).toBe(400);

@@ -2,7 +2,7 @@ import { applicationWorkflowId, formatDeadlineKo, kstDateOf } from '../../src/do
 import { surveyWorkflowId } from '../../src/workflows/survey';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { allocatedApplication, closeOutOwed, handInBoth, validReport, validSharing } from '../support/closeout';
-import { draftBody, FILES, uniqueBrn } from '../support/fixtures';
+import { draftBody, draftFor, FILES, uniqueBrn } from '../support/fixtures';
 import { applicationView, createCall, eventually } from '../support/lifecycle';
 import { kindCounts } from '../workflows/operation-support';
 
@@ -210,7 +210,7 @@ test('S2/H1: the close-out is only for the allocated application itself (S7: 403
   const other = await inCloseOut();
   expect((await app.api.post(`/applications/${a.id}/data-sharing`, validSharing(), other.token)).status).toBe(403);
   expect((await app.api.get(`/applications/${a.id}/close-out`, other.token)).status).toBe(403);
-  const draft = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('d') }));
+  const draft = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('d') }));
   const early = await app.api.post(`/applications/${draft.body.id}/data-sharing`, validSharing(), draft.body.accessToken);
   expect(early.status).toBe(409);
   expect(early.body.detail).toContain('R1');

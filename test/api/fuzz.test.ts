@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { addDays } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor, FILES, uniqueBrn } from '../support/fixtures';
 import { createCall, submitAndAccept } from '../support/lifecycle';
 import { confirmPractitioner } from '../support/signin';
 import { seededRandom } from '../support/random';
@@ -88,10 +88,10 @@ beforeAll(async () => {
   app = await startTestApp();
   callId = await createCall(app);
   submitted = await submitAndAccept(app, callId);
-  const d = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('fz') }));
+  const d = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('fz') }));
   draft = { id: d.body.id, token: d.body.accessToken };
   // Submitted, documents not yet reviewed: the state where a document review acts.
-  const u = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('fz') }));
+  const u = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('fz') }));
   underReview = { id: u.body.id, token: u.body.accessToken };
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     await app.api.put(`/applications/${underReview.id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, underReview.token);

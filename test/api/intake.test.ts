@@ -1,7 +1,7 @@
 import { addDays, EARLY_CLOSE_NOTICE_DAYS, formatDeadlineKo, supplementDueDate } from '../../src/domain';
 import { applicationWorkflowId } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody, FILES, uniqueBrn } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor, FILES, uniqueBrn } from '../support/fixtures';
 import { eventually } from '../support/lifecycle';
 import { confirmPractitioner } from '../support/signin';
 
@@ -32,7 +32,7 @@ afterAll(() => app?.close());
 
 async function draft(overrides: Parameters<typeof draftBody>[0] = {}) {
   const email = overrides.practitionerEmail ?? uniqueEmail('dev');
-  const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ ...overrides, practitionerEmail: email }));
+  const res = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { ...overrides, practitionerEmail: email }));
   expect(res.status).toBe(201);
   await confirmPractitioner(app, res.body.id); // A7: these tests are about what submitting checks besides it
   return { id: res.body.id as string, token: res.body.accessToken as string, email, body: res.body };
@@ -92,26 +92,26 @@ describe('A1 draft', () => {
   test('E5: a business registration number with a wrong check digit is refused naming the field', async () => {
     const valid = uniqueBrn();
     const wrong = valid.slice(0, -1) + String((Number(valid.slice(-1)) + 1) % 10);
-    const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ organisation: { businessRegistrationNumber: wrong } }));
+    const res = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { organisation: { businessRegistrationNumber: wrong } }));
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('organisation.businessRegistrationNumber');
   });
 
   test('K1: BOW takes only 1/2/4/8/16 cards, and 32 or more is not accepted', async () => {
     for (const units of [3, 32]) {
-      const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ resource: { pool: 'SHARED', type: 'BOW', units, os: undefined } }));
+      const res = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { resource: { pool: 'SHARED', type: 'BOW', units, os: undefined } }));
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body.errors)).toContain('K1');
     }
-    const ok = await app.api.post(`/calls/${callId}/applications`, draftBody({ resource: { pool: 'SHARED', type: 'BOW', units: 16, os: undefined } }));
+    const ok = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { resource: { pool: 'SHARED', type: 'BOW', units: 16, os: undefined } }));
     expect(ok.status).toBe(201);
   });
 
   test('K3/K4: extra storage needs a reason; the OS choice is for the dedicated pool', async () => {
-    const noReason = await app.api.post(`/calls/${callId}/applications`, draftBody({ resource: { extraStorageTb: 20 } }));
+    const noReason = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { resource: { extraStorageTb: 20 } }));
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body.errors)).toContain('K3');
-    const sharedOs = await app.api.post(`/calls/${callId}/applications`, draftBody({ resource: { pool: 'SHARED', type: 'BOW', units: 2, os: 'UBUNTU' } }));
+    const sharedOs = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { resource: { pool: 'SHARED', type: 'BOW', units: 2, os: 'UBUNTU' } }));
     expect(sharedOs.status).toBe(400);
     expect(JSON.stringify(sharedOs.body.errors)).toContain('K4');
   });
@@ -411,7 +411,7 @@ describe('early close (C3)', () => {
     );
     expect(created.status).toBe(201);
     const before = await countRows('applications');
-    const res = await app.api.post(`/calls/${closedId}/applications`, draftBody());
+    const res = await app.api.post(`/calls/${closedId}/applications`, await draftFor(app, closedId));
     expect(res.status).toBe(422);
     expect(res.body.rule).toBe('C3');
     expect(await countRows('applications')).toBe(before);
@@ -440,7 +440,7 @@ describe('early close (C3)', () => {
     expect(listed).toMatchObject({ open: false, closedReason: { rule: 'C1' } });
 
     const before = await countRows('applications');
-    const refused = await app.api.post(`/calls/${endedId}/applications`, draftBody());
+    const refused = await app.api.post(`/calls/${endedId}/applications`, await draftFor(app, endedId));
     expect(refused.status).toBe(422);
     expect(refused.body.rule).toBe('C1');
     expect(refused.body.detail).toContain('support period ended');
@@ -467,7 +467,7 @@ describe('early close (C3)', () => {
     expect(call.body).toMatchObject({ open: false, closedReason: { rule: 'C1' } });
     expect(call.body.closedReason.message).toContain(addDays(app.today(), 10));
     const before = await countRows('applications');
-    const refused = await app.api.post(`/calls/${laterId}/applications`, draftBody());
+    const refused = await app.api.post(`/calls/${laterId}/applications`, await draftFor(app, laterId));
     expect(refused.status).toBe(422);
     expect(refused.body.rule).toBe('C1');
     expect(await countRows('applications')).toBe(before);

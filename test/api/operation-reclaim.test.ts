@@ -1,5 +1,5 @@
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody, uniqueBrn } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor, uniqueBrn } from '../support/fixtures';
 import { closeOutOwed } from '../support/closeout';
 import { applicationView, createCall, eventually } from '../support/lifecycle';
 import { confirmPractitioner } from '../support/signin';
@@ -46,7 +46,7 @@ const reclaim = (id: string, body: unknown) => app.api.post(`/applications/${id}
 
 /** A6 as the applicant does it: draft, documents, submit; answers the submit response. */
 async function submitAs(brn: string) {
-  const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('again'), organisation: { businessRegistrationNumber: brn } }));
+  const created = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('again'), organisation: { businessRegistrationNumber: brn } }));
   expect(created.status).toBe(201);
   const { id, accessToken } = created.body;
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {

@@ -41,8 +41,8 @@ describe('O1 allocation', () => {
   });
 
   test('O1/K2/K3/K5/S5: servers must match the units (dedicated only), extra storage stays within the call (422 K5)', async () => {
-    const a = await selected(app, callId, 'T4', 2);
-    const wrongCount = await app.api.post(`/applications/${a.id}/allocation`, { servers: ['t4-01'] }, app.operatorKey);
+    const a = await selected(app, callId, 'T4', 1); // K1: a dedicated application has one server
+    const wrongCount = await app.api.post(`/applications/${a.id}/allocation`, { servers: ['t4-01', 't4-02'] }, app.operatorKey);
     expect(wrongCount.status).toBe(400);
     expect(wrongCount.body.errors[0].field).toBe('servers');
     const negative = await app.api.post(`/applications/${a.id}/allocation`, { extraStorageTb: -1 }, app.operatorKey);
@@ -56,10 +56,10 @@ describe('O1 allocation', () => {
     expect(serversOnShared.status).toBe(400);
     expect((await applicationView(app, a.id)).status).toBe('SELECTED');
 
-    const ok = await app.api.post(`/applications/${a.id}/allocation`, { servers: ['t4-01', 't4-02'], extraStorageTb: 10 }, app.operatorKey);
+    const ok = await app.api.post(`/applications/${a.id}/allocation`, { servers: ['t4-01'], extraStorageTb: 10 }, app.operatorKey);
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual(expect.objectContaining({
-      allocatedOn: app.today(), setupEnd: setupEndDate(app.today()), storageTb: 60, backupTb: 20, extraStorageTb: 10, servers: ['t4-01', 't4-02'],
+      allocatedOn: app.today(), setupEnd: setupEndDate(app.today()), storageTb: 60, backupTb: 20, extraStorageTb: 10, servers: ['t4-01'],
     }));
     const [row] = await app.sql`select status, allocated_on, granted_extra_storage_tb::float8 as extra from applications where id = ${a.id}`;
     expect(row).toEqual({ status: 'ALLOCATED', allocated_on: app.today(), extra: 10 });

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { errorSummary, logErrorSafely, withoutPersonalData } from '../../src/safe-log';
 import { safeActivityErrors } from '../../worker';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { draftBody } from '../support/fixtures';
+import { draftBody, draftFor } from '../support/fixtures';
 import { createCall } from '../support/lifecycle';
 
 /**
@@ -40,7 +40,7 @@ test('S3: a PostgreSQL error under a request with personal data logs the route a
   let status = 0;
   let body: unknown;
   const logged = await consoleDuring(async () => {
-    const res = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: email }));
+    const res = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: email }));
     status = res.status;
     body = res.body;
   }).finally(() => app.sql.unsafe('alter table applications drop constraint s3_refuse_every_row'));

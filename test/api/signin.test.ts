@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SIGN_IN_LINK_MINUTES } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor } from '../support/fixtures';
 import { createCall } from '../support/lifecycle';
 import { confirmationMail, confirmPractitioner, latestMail, linkToken } from '../support/signin';
 
@@ -44,12 +44,12 @@ const apps: Record<'first' | 'second' | 'asPi' | 'foreign', { id: string; token:
 let session: string;
 
 test('S6: a lost token is no lock-out: the sign-in link from the inbox opens the application and lists every application of the address', async () => {
-  apps.first = await draft(draftBody({ practitionerEmail: who.email }));
-  apps.second = await draft(draftBody({ practitionerEmail: who.email }));
-  const piBody = draftBody({ practitionerEmail: uniqueEmail('s6-dev') });
+  apps.first = await draft(await draftFor(app, callId, { practitionerEmail: who.email }));
+  apps.second = await draft(await draftFor(app, callId, { practitionerEmail: who.email }));
+  const piBody = await draftFor(app, callId, { practitionerEmail: uniqueEmail('s6-dev') });
   piBody.principalInvestigator.email = who.email.toUpperCase(); // compared trimmed, in any case
   apps.asPi = await draft(piBody);
-  apps.foreign = await draft(draftBody({ practitionerEmail: who.other }));
+  apps.foreign = await draft(await draftFor(app, callId, { practitionerEmail: who.other }));
 
   // The token is lost: the applicant asks for a link (typed loosely) and reads it from the inbox.
   const asked = await app.api.post('/sign-in', { email: `  ${who.email.toUpperCase()} ` });
@@ -135,7 +135,7 @@ test('S6: a link is usable once; a second use is refused', async () => {
 
 test(`S6: a link older than ${SIGN_IN_LINK_MINUTES} minutes is refused`, async () => {
   const email = uniqueEmail('s6-late');
-  await draft(draftBody({ practitionerEmail: email }));
+  await draft(await draftFor(app, callId, { practitionerEmail: email }));
   await app.api.post('/sign-in', { email });
   const token = linkToken(await signInMail(email));
   // The link was written 31 minutes ago: past the rule's 30 (no waiting).
@@ -180,7 +180,7 @@ test("S6: the link page's form signs a browser in with an HttpOnly SameSite cook
 
 test('A7: an unconfirmed practitioner cannot submit (422 naming A7); once the confirmation link is opened, the submit is accepted', async () => {
   const email = uniqueEmail('a7');
-  const d = await draft(draftBody({ practitionerEmail: email }));
+  const d = await draft(await draftFor(app, callId, { practitionerEmail: email }));
   expect(d.body.practitionerEmailConfirmed).toBe(false);
   await uploadAll(d.id, d.token);
   const refused = await app.api.post(`/applications/${d.id}/submit`, {}, d.token);
@@ -209,10 +209,10 @@ test('A7: an unconfirmed practitioner cannot submit (422 naming A7); once the co
 });
 
 test('A7: a draft is edited until it is submitted: checked by the creation rules, a new practitioner address is confirmed again, 409 once submitted', async () => {
-  const d = await draft(draftBody({ practitionerEmail: uniqueEmail('a7-edit') }));
+  const d = await draft(await draftFor(app, callId, { practitionerEmail: uniqueEmail('a7-edit') }));
   await confirmPractitioner(app, d.id);
   await uploadAll(d.id, d.token);
-  const body = draftBody();
+  const body = await draftFor(app, callId);
   const patch = (json: unknown) => app.api.request('PATCH', `/applications/${d.id}`, { json, auth: d.token });
   const contentOf = async () => (await app.sql`select content, title from applications where id = ${d.id}`)[0];
 
@@ -261,7 +261,7 @@ test('S6: e-mail-sending public endpoints are rate-limited per address and per c
   expect(((await limited.json()) as { detail: string }).detail).toContain('for this address');
   // Draft creation sends the A7 link: limited by the practitioner's address too, nothing written.
   const drafts = (await app.sql`select count(*)::int as n from applications`)[0].n;
-  const refusedDraft = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: email }));
+  const refusedDraft = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: email }));
   expect(refusedDraft.status).toBe(429);
   expect((await app.sql`select count(*)::int as n from applications`)[0].n).toBe(drafts);
 

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { endOfDayKst } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { launchChromium, screenshot, signIn } from '../support/browser';
-import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor } from '../support/fixtures';
 import { applicationView, createCall, eventually, submitAndAccept } from '../support/lifecycle';
 import { confirmPractitioner } from '../support/signin';
 
@@ -29,7 +29,7 @@ const trail: string[] = [];
 
 /** Draft → documents → submit, and no review: an application waiting in UNDER_REVIEW (A6). */
 async function submitOnly(): Promise<string> {
-  const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: uniqueEmail('console') }));
+  const created = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: uniqueEmail('console') }));
   const { id, accessToken } = created.body as { id: string; accessToken: string };
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     await app.api.put(`/applications/${id}/documents/${type}?filename=${encodeURIComponent(filename)}`, bytes, accessToken);

@@ -44,6 +44,8 @@ const SAMPLES: Record<NoticeKind, { data: Record<string, unknown>; due?: string;
   QUARTERLY_DECISION_OVERDUE: { data: { reviewDate: '2027-06-30', dueOn: '2027-07-14' } },
   QUARTERLY_DECISION: { data: { decision: 'DECREASE', reviewDate: '2027-06-30', from: resource, to: { type: 'H100', units: 1 } } },
   RECLAIMED: { data: { reason: 'MISUSE', text: '채굴', endedOn: '2027-05-01', restricted: true } },
+  SELECTION_RELEASE_SOON: { data: { resultOn: '2027-02-20', releaseOn: '2027-03-22', resource } },
+  SELECTION_RELEASED: { data: { rule: 'V9', releaseOn: '2027-03-22', early: false, resource } },
   WAITLIST_OFFER: { data: { candidateId: 'ZZ12CD34EF', resource, cause: '철회', type: 'H100', free: 2, rank: 1, title: 't', organisationName: 'o' } },
   CHANGE_REQUESTED: { data: { requestId: 'r1', change: { kind: 'STORAGE', extraStorageTb: 10 }, reason: '데이터 증가' } },
   CHANGE_DECIDED: { data: { requestId: 'r1', change: { kind: 'EARLY_END', endOn: '2027-09-30' }, status: 'APPROVED', reason: '조기 완료', supportEnd: '2027-09-30' }, due: '2027-09-30' },

@@ -3,11 +3,13 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { ensureTemporalServer } from '../../scripts/temporal-server-tools';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/tools';
 import { startDevServer, type RunningDevServer } from '../../src/runtime/dev-server';
+import { startTemporalCluster, type RunningCluster } from '../../src/runtime/temporal-cluster';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/runtime/embedded-postgres';
 import { startMailInbox, type RunningMailInbox } from '../../src/runtime/mail-inbox';
-import { freePort } from '../../src/runtime/ports';
+import { freeLowPort, freePort } from '../../src/runtime/ports';
 import { SERVICES_ENV, withDatabase, type TestServices } from '../support/services';
 import { pidAlive } from '../../src/runtime/processes';
 
@@ -18,7 +20,9 @@ import { pidAlive } from '../../src/runtime/processes';
  *   on the first run: minutes), or left to the SDK's download when no toolchain exists;
  * - PostgreSQL (embedded, fresh temp dir, free port), or TEST_DATABASE_URL when set;
  * - MailDev on free ports;
- * - the Temporal dev server on a fresh SQLite file with our search attributes;
+ * - the Temporal dev server on a fresh SQLite file with our search attributes, or with
+ *   AIDC_TEMPORAL=cluster (`npm run test:cluster`) a real Temporal cluster
+ *   (src/runtime/temporal-cluster.ts) on that PostgreSQL, with two workers per test app;
  * - src/workflows bundled once (skipped when dist/src/workflows/index.js does not exist).
  * The global teardown stops them in reverse order and deletes the temp dir
  * (AIDC_KEEP_TEST_SERVICES=1 keeps it for a look at the logs).
@@ -26,6 +30,7 @@ import { pidAlive } from '../../src/runtime/processes';
 export interface Started {
   info: TestServices;
   devServer?: RunningDevServer;
+  cluster?: RunningCluster;
   mail?: RunningMailInbox;
   postgres?: RunningPostgres;
 }
@@ -48,6 +53,7 @@ export async function stopStarted(started: Partial<Started>): Promise<void> {
     }
   };
   await attempt(started.devServer?.stop);
+  await attempt(started.cluster?.stop);
   await attempt(started.mail?.stop);
   await attempt(started.postgres?.stop);
   if (errors.length > 0) note(`errors while stopping: ${errors.map(String).join('; ')}`);
@@ -78,10 +84,12 @@ async function reapStaleRuns(): Promise<void> {
       const owner = pidIn(path.join(dir, OWNER_FILE));
       if (owner === undefined ? Date.now() - statSync(dir).mtimeMs < 60_000 : pidAlive(owner)) continue;
       const victims: number[] = [];
-      const devServer = pidIn(path.join(dir, 'temporal.db.pid'));
-      if (devServer && pidAlive(devServer)) {
-        process.kill(devServer, 'SIGKILL');
-        victims.push(devServer);
+      for (const pidFile of ['temporal.db.pid', path.join('temporal-cluster', 'server.pid')]) {
+        const server = pidIn(path.join(dir, pidFile));
+        if (server && pidAlive(server)) {
+          process.kill(server, 'SIGKILL');
+          victims.push(server);
+        }
       }
       const postmaster = pidIn(path.join(dir, 'postgres', 'postmaster.pid'));
       if (postmaster && pidAlive(postmaster)) {
@@ -113,10 +121,18 @@ export async function bundleWorkflows(tempDir: string): Promise<Pick<TestService
   return { workflowBundlePath };
 }
 
+/** `npm run test:cluster`: the real cluster instead of the dev server. */
+const useCluster = () => process.env.AIDC_TEMPORAL === 'cluster';
+
 export default async function globalSetup(): Promise<void> {
   const t0 = Date.now();
-  const [cliPath, testServerPath] = await Promise.all([ensureTemporalCli(), ensureTestServer()]);
+  const [cliPath, testServerPath, serverTools] = await Promise.all([
+    ensureTemporalCli(),
+    ensureTestServer(),
+    useCluster() ? ensureTemporalServer() : undefined,
+  ]);
   note(`tools ready in ${seconds(t0)}: cli=${cliPath ?? 'SDK download'} test-server=${testServerPath ?? 'SDK download'}`);
+  if (useCluster() && (!serverTools || !cliPath)) throw new Error('AIDC_TEMPORAL=cluster needs the Temporal server and CLI: install Go >= 1.24');
 
   await reapStaleRuns();
   const tempDir = mkdtempSync(path.join(tmpdir(), TEMP_PREFIX));
@@ -124,16 +140,34 @@ export default async function globalSetup(): Promise<void> {
   // As root, PostgreSQL runs as the postgres user, which must be able to enter this dir.
   chmodSync(tempDir, 0o755);
   const started: Partial<Started> = {};
+  const databasePrefix = `aidc_test_${randomBytes(3).toString('hex')}_`;
   try {
     const t1 = Date.now();
+    const databaseStarted = (async () => {
+      if (process.env.TEST_DATABASE_URL) return { adminUrl: process.env.TEST_DATABASE_URL };
+      started.postgres = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'postgres'), port: await freePort() });
+      return started.postgres;
+    })();
+    const startCluster = async () => {
+      const db = await databaseStarted;
+      const t = Date.now();
+      started.cluster = await startTemporalCluster({
+        ...serverTools!,
+        cli: cliPath!,
+        postgresAdminUrl: withDatabase(db.adminUrl, 'postgres'),
+        // Under the run's prefix: the teardown drops them from a shared TEST_DATABASE_URL server.
+        databasePrefix: `${databasePrefix}temporal`,
+        dir: path.join(tempDir, 'temporal-cluster'),
+        port: await freeLowPort(),
+        namespace: 'default',
+      });
+      note(`Temporal cluster on PostgreSQL ready in ${seconds(t)}`);
+      return { address: started.cluster.address, uiUrl: '' };
+    };
     const [database, mail, devServer, bundle] = await Promise.all([
-      (async () => {
-        if (process.env.TEST_DATABASE_URL) return { adminUrl: process.env.TEST_DATABASE_URL };
-        started.postgres = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'postgres'), port: await freePort() });
-        return started.postgres;
-      })(),
+      databaseStarted,
       (async () => (started.mail = await startMailInbox({ smtpPort: 0, webPort: 0 })))(),
-      (async () => {
+      useCluster() ? startCluster() : (async () => {
         const [port, uiPort] = [await freePort(), await freePort()];
         try {
           started.devServer = await startDevServer({
@@ -152,10 +186,12 @@ export default async function globalSetup(): Promise<void> {
     ]);
     const info: TestServices = {
       databaseAdminUrl: withDatabase(database.adminUrl, 'postgres'),
-      databasePrefix: `aidc_test_${randomBytes(3).toString('hex')}_`,
+      databasePrefix,
       temporalAddress: devServer.address,
       temporalNamespace: 'default',
       temporalUiUrl: devServer.uiUrl,
+      temporalKind: useCluster() ? 'cluster' : 'dev-server',
+      workersPerApp: Number(process.env.AIDC_TEST_WORKERS ?? (useCluster() ? 2 : 1)),
       smtpHost: mail.smtpHost,
       smtpPort: mail.smtpPort,
       mailWebUrl: mail.webUrl,
@@ -170,7 +206,7 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as Record<string, unknown>)[STARTED_KEY] = { ...started, info };
     note(
       `services up in ${seconds(t1)} (total ${seconds(t0)}): postgres ${database === started.postgres ? started.postgres.displayUrl : '(TEST_DATABASE_URL)'}, ` +
-        `temporal ${devServer.address} (UI ${devServer.uiUrl}), mail ${mail.webUrl}`,
+        `temporal ${useCluster() ? 'cluster' : 'dev server'} ${devServer.address}${devServer.uiUrl ? ` (UI ${devServer.uiUrl})` : ''}, mail ${mail.webUrl}`,
     );
   } catch (err) {
     await stopStarted(started);

@@ -7,6 +7,8 @@ export default async function globalTeardown(): Promise<void> {
   const started = (globalThis as Record<string, unknown>)[STARTED_KEY] as Started | undefined;
   if (!started) return;
   const t = Date.now();
+  // Before its databases are dropped from a shared server.
+  await started.cluster?.stop();
   if (!started.postgres) {
     // A shared TEST_DATABASE_URL server: drop this run's databases, leave the rest.
     const sql = postgres(started.info.databaseAdminUrl, { max: 1, onnotice: () => undefined });

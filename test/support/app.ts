@@ -91,7 +91,10 @@ export async function startTestApp(
   const today = () => kstDateOf(env ? clock : Date.now());
   const api: RunningApi = await startApi({ config, sql, client, port: 0, today });
   const bundle = workflowBundle();
-  let worker: RunningWorker | undefined;
+  // Against the shared server (the cluster: two by default) every worker polls the same task
+  // queue, so workflow tasks move between workers and their caches, as in a deployment.
+  const workerCount = env ? 1 : Math.max(1, services.workersPerApp ?? 1);
+  let workers: RunningWorker[] | undefined;
 
   const app: TestApp = {
     api: http(api.url),
@@ -108,11 +111,11 @@ export async function startTestApp(
       clock = await env.currentTimeMs();
     },
     async startWorker() {
-      worker ??= await runWorker({ config, sql, workflowBundle: bundle });
+      workers ??= await Promise.all(Array.from({ length: workerCount }, () => runWorker({ config, sql, workflowBundle: bundle })));
     },
     async stopWorker() {
-      await worker?.shutdown();
-      worker = undefined;
+      await Promise.all((workers ?? []).map((w) => w.shutdown()));
+      workers = undefined;
     },
     async mailTo(address, opts = {}) {
       const all = await listMail(services.mailWebUrl);

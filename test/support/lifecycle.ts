@@ -2,7 +2,7 @@ import { addDays, applicationWorkflowId, type AcceleratorType, type IsoDate } fr
 import { batchAssignedSignal } from '../../src/workflows/messages';
 import { selectionResultSignal } from '../../src/workflows/application/evaluation-messages';
 import { uniqueEmail, type TestApp } from './app';
-import { COMPANY_DOCUMENTS, draftBody } from './fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor } from './fixtures';
 import { confirmPractitioner } from './signin';
 
 /** Polls until `ok` holds (workflows move asynchronously after an API call returns). */
@@ -41,7 +41,7 @@ export const applicationView = async (app: TestApp, id: string) => (await app.ap
 /** Draft → documents → submit (A6, A4): UNDER_REVIEW, the receipt notice on its way. */
 export async function submitApplication(app: TestApp, callId: string, overrides: Parameters<typeof draftBody>[0] = {}) {
   const email = overrides.practitionerEmail ?? uniqueEmail('dev');
-  const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ ...overrides, practitionerEmail: email }));
+  const created = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { ...overrides, practitionerEmail: email }));
   if (created.status !== 201) throw new Error(`draft: ${created.status} ${JSON.stringify(created.body)}`);
   const { id, accessToken: token } = created.body as { id: string; accessToken: string };
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {

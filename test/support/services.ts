@@ -15,7 +15,12 @@ export interface TestServices {
   databasePrefix: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Empty when there is no Web UI (the cluster runs none). */
   temporalUiUrl: string;
+  /** `cluster` under `npm run test:cluster` (AIDC_TEMPORAL=cluster), else the dev server. */
+  temporalKind: 'dev-server' | 'cluster';
+  /** Workers startTestApp runs on a test file's task queue against the shared server (AIDC_TEST_WORKERS). */
+  workersPerApp: number;
   smtpHost: string;
   smtpPort: number;
   /** The inbox page; listMail/clearMail from src/runtime/mail-inbox take this. */

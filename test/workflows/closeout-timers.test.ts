@@ -4,7 +4,7 @@ import { surveyWorkflowId } from '../../src/workflows/survey';
 import { callRemainingCapacity } from '../../src/activities/capacity';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { allocatedApplication, closedStatus, handInBoth, saveHistory, validReport, validSharing } from '../support/closeout';
-import { COMPANY_DOCUMENTS, draftBody, FILES } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor, FILES } from '../support/fixtures';
 import { applicationView, createCall, eventually, giveSelectionResult, submitAndAccept } from '../support/lifecycle';
 import { kindCounts } from './operation-support';
 import { confirmPractitioner } from '../support/signin';
@@ -206,7 +206,7 @@ test('R5/Q2/K5: the report missing at 30 November reclaims the resources still h
 test('E5: the R5 restriction refuses the organisation in another call until an operator lifts it with a reason (audited)', async () => {
   const other = await createCall(app, { supportEndsOn: `${Z + 1}-12-31` });
   const [{ brn }] = await app.sql`select brn from applications where id = ${apps.a.id}`;
-  const d = await app.api.post(`/calls/${other}/applications`, draftBody({ organisation: { businessRegistrationNumber: brn }, practitionerEmail: uniqueEmail('e5') }));
+  const d = await app.api.post(`/calls/${other}/applications`, await draftFor(app, other, { organisation: { businessRegistrationNumber: brn }, practitionerEmail: uniqueEmail('e5') }));
   expect(d.status).toBe(201);
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {
     expect((await app.api.put(`/applications/${d.body.id}/documents/${type}?filename=${filename}`, bytes, d.body.accessToken)).status).toBe(201);

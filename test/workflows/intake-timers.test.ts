@@ -1,6 +1,6 @@
 import { addDays, batchDeadlines, callWorkflowId, lastDayOfQuarter, daysBetween, formatDeadlineKo, supplementDueDate } from '../../src/domain';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
-import { COMPANY_DOCUMENTS, draftBody } from '../support/fixtures';
+import { COMPANY_DOCUMENTS, draftBody, draftFor } from '../support/fixtures';
 import { eventually } from '../support/lifecycle';
 import { confirmPractitioner } from '../support/signin';
 
@@ -33,7 +33,7 @@ async function createCall(id: string, supportDays: number) {
 
 async function submittedApplication(callId: string) {
   const email = uniqueEmail('ts');
-  const created = await app.api.post(`/calls/${callId}/applications`, draftBody({ practitionerEmail: email }));
+  const created = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId, { practitionerEmail: email }));
   expect(created.status).toBe(201);
   const { id, accessToken: token } = created.body;
   for (const [type, filename, bytes] of COMPANY_DOCUMENTS) {

@@ -1,37 +1,29 @@
-import { liveDeadlines } from '../live-deadlines';
 import * as R from '../responses';
-import { randomInt } from 'node:crypto';
 import express from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import {
-  applicationDeadlines,
   applicationWorkflowId,
-  contentMatchesExtension,
-  detectContentKind,
   DOCUMENT_TYPES,
+  documentFileViolations,
+  detectContentKind,
   eligibilityViolations,
-  intakeViolations,
+  extensionOf,
   maskEmail,
   maskName,
   maskPhone,
-  missingDocuments,
-  normaliseBusinessRegistrationNumber,
-  normaliseEmail,
-  poolOf,
   practitionerConfirmed,
-  requiredDocuments,
   RuleViolation,
+  titleKey,
   type DocumentType,
 } from '../../domain';
+import { titleTaken } from '../../db/applications';
 import { applicationWorkflow } from '../../workflows/application/index';
 import {
   reviewDocumentsUpdate,
-  statusQuery,
   submitSupplementUpdate,
   withdrawUpdate,
   type ApplicationInput,
-  type ApplicationState,
 } from '../../workflows/messages';
 import {
   AcceleratorTypeAttr,
@@ -40,185 +32,33 @@ import {
   PriorityAttr,
   StatusAttr,
 } from '../../workflows/search-attributes';
-import { logErrorSafely } from '../../safe-log';
-import { sendLink } from '../applicant-session';
-import { actorLabel, hashSecret, newApplicantToken, type Actor } from '../auth';
+import { actorLabel } from '../auth';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';
-import { conflict, forbidden, HttpProblem, notFound, ruleRefused } from '../errors';
+import { conflict, HttpProblem, notFound, ruleRefused } from '../errors';
 import { defineRoute } from '../route';
 import {
-  applicationDraftSchema,
   applicationIdParam,
-  draftEditSchema,
-  callIdParam,
   documentReviewSchema,
   documentUploadQuery,
   listApplicationsQuery,
   withdrawSchema,
-  type ApplicationDraft,
   type CreateCall,
 } from '../schemas';
+import { applicationSupport, EDITABLE, sameTitleRefused, type ApplicationRow } from './application-support';
 import { loadCall } from './calls';
 import { closeOutSettingsOf } from './closeout-settings';
 import { onBehalf } from './on-behalf';
-import { grantedOrRequested, resourceView } from './resource-view';
-import exampleDraft from '../../../examples/draft.json';
-
-interface ApplicationRow {
-  id: string;
-  call_id: string;
-  status: string;
-  brn: string;
-  organisation_name: string;
-  title: string;
-  pool: string;
-  accelerator_type: string;
-  units: number;
-  priority: boolean;
-  content: ApplicationDraft;
-  token_hash: string;
-  practitioner_confirmed_email: string | null;
-  submitted_at: Date | null;
-  documents_accepted_on: string | null;
-  batch_id: string | null;
-  granted_type: string | null;
-  granted_units: number | null;
-  deadlines: Record<string, string>;
-  timeline: ApplicationState['timeline'] | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const newApplicationId = () => Array.from({ length: 10 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join('');
+import { grantedOrRequested } from './resource-view';
 
 const documentTypeParam = applicationIdParam.extend({
   type: z.enum(Object.keys(DOCUMENT_TYPES) as [DocumentType, ...DocumentType[]]),
 });
 
-/** What an applicant may still change: a draft, or the documents a supplement asks for (A6, I5). */
-const EDITABLE = ['DRAFT', 'SUPPLEMENT_REQUESTED'];
-
-/** A2: the accelerator type belongs to the pool asked for (on creation and on every edit). */
-function assertPoolOf(resource: ApplicationDraft['resource']) {
-  if (poolOf(resource.type) !== resource.pool) throw ruleRefused('A2', `${resource.type} is not in the ${resource.pool} pool`);
-}
-
-/** The columns kept beside a draft's content, derived from it (on creation and on every edit). */
-const draftColumns = (d: ApplicationDraft) => ({
-  brn: normaliseBusinessRegistrationNumber(d.organisation.businessRegistrationNumber),
-  organisationName: d.organisation.name,
-  title: d.project.title,
-  pool: d.resource.pool,
-  type: d.resource.type,
-  units: d.resource.units,
-  priority: d.organisation.priority.status || d.organisation.digitalLeadersClub,
-});
-
-/** A2: one organisation, one title per call. */
-const sameTitleRefused = () =>
-  ruleRefused('A2', 'this organisation already submitted an application with the same project title in this call');
-
 export function applicationRoutes(deps: ApiDeps) {
   const { sql, client, config } = deps;
   const store = documentStore(deps.documentDir);
-  const handleOf = (a: Pick<ApplicationRow, 'call_id' | 'id'>) =>
-    client.workflow.getHandle(applicationWorkflowId(a.call_id, a.id));
-
-  /**
-   * C1/C3: no draft or submission before the announcement, after the close date or after
-   * the support end; the rule is the domain's (intakeViolations), the one GET /calls/:id shows.
-   */
-  function assertCallOpen(call: { announced_on: string; closes_on: string | null; support_ends_on: string }) {
-    const violations = intakeViolations(
-      { announcedOn: call.announced_on, closesOn: call.closes_on, supportEndsOn: call.support_ends_on },
-      deps.today(),
-    );
-    if (violations.length) throw RuleViolation.of(violations);
-  }
-
-  async function load(id: string): Promise<ApplicationRow> {
-    const [row] = await sql<ApplicationRow[]>`select * from applications where id = ${id}`;
-    if (!row) throw notFound(`application ${id}`);
-    return row;
-  }
-
-  async function uploadedTypes(id: string): Promise<string[]> {
-    return (await sql<Array<{ type: string }>>`select type from documents where application_id = ${id}`).map((r) => r.type);
-  }
-
-  /** A4: what is still missing for this application's organisation. */
-  async function missingFor(app: ApplicationRow) {
-    const required = requiredDocuments({
-      organisationType: app.content.organisation.type,
-      digitalLeadersClub: app.content.organisation.digitalLeadersClub,
-    });
-    return missingDocuments(required, await uploadedTypes(app.id));
-  }
-
-  async function workflowState(app: ApplicationRow): Promise<ApplicationState | undefined> {
-    if (!app.submitted_at) return undefined;
-    try {
-      return await handleOf(app).query(statusQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      return undefined; // no worker at the moment: fall back to the database row
-    }
-  }
-
-  async function view(app: ApplicationRow, actor: Actor) {
-    const state = await workflowState(app);
-    const call = await loadCall(deps, app.call_id);
-    const documents = await sql<Array<{ type: string; filename: string; sizeBytes: number; sha256: string; uploadedAt: Date }>>`
-      select type, filename, size_bytes as "sizeBytes", sha256, uploaded_at as "uploadedAt"
-      from documents where application_id = ${app.id} order by type`;
-    const live = state ? liveDeadlines(state, deps.today()) : undefined; // T2: as of today
-    const deadlines =
-      live?.deadlines ??
-      (Object.keys(app.deadlines).length
-        ? app.deadlines
-        : applicationDeadlines({ pool: app.pool as never, supportEnd: call.support_ends_on, today: deps.today() }));
-    return {
-      id: app.id,
-      callId: app.call_id,
-      status: state?.status ?? app.status,
-      title: app.title,
-      organisation: { name: app.organisation_name, businessRegistrationNumber: app.brn },
-      // H1: the resource as it now stands (granted once selected, V7/Q1 changes included), what was asked for, the allocation.
-      ...resourceView(app, state),
-      priority: app.priority,
-      submittedAt: app.submitted_at,
-      practitionerEmailConfirmed: practitionerConfirmed(app.content.practitioner.email, app.practitioner_confirmed_email), // A7
-      deadlines, // T2
-      nextDeadline: live?.nextDeadline ?? null,
-      supplement: state?.supplement ?? null,
-      ineligibility: state?.ineligibility ?? null,
-      batch: state?.batch ?? null,
-      documents,
-      missingDocuments: EDITABLE.includes(state?.status ?? app.status) ? await missingFor(app) : [],
-      supportEnd: state?.supportEnd ?? null,
-      closeOut: state?.closeOut ?? null,
-      // The final timeline is kept in the row (close-out), for when the workflow cannot be asked.
-      timeline: state?.timeline ?? app.timeline ?? [],
-      content: actor.kind === 'APPLICANT' || actor.kind === 'OPERATOR' ? app.content : undefined,
-    };
-  }
-
-  /**
-   * A7: the link that confirms a draft's practitioner address. A failed send is logged
-   * (S3: no address) and answered as not sent: the draft stands, and the applicant asks
-   * for another link (POST /applications/:id/confirmation).
-   */
-  async function sendConfirmation(app: { id: string; callId: string; title: string; email: string }): Promise<boolean> {
-    try {
-      await sendLink(deps, { email: app.email, purpose: 'CONFIRM_PRACTITIONER', applicationId: app.id, projectTitle: app.title, callId: app.callId });
-      return true;
-    } catch (err) {
-      logErrorSafely('A7 confirmation link', err);
-      return false;
-    }
-  }
+  const { handleOf, assertCallOpen, assertContent, load, missingFor, workflowState, view, assertOwnerOrStaff } = applicationSupport(deps);
 
   /**
    * H2: the summary and details the Temporal UI shows for an application's workflow: the
@@ -240,11 +80,6 @@ export function applicationRoutes(deps: ApiDeps) {
     };
   }
 
-  /** S2: an applicant only reaches their own application (the token is checked per application). */
-  function assertOwnerOrStaff(actor: Actor, app: ApplicationRow) {
-    if (actor.kind === 'APPLICANT' && actor.applicationId !== app.id) throw forbidden('not your application');
-  }
-
   async function startWorkflow(app: ApplicationRow, call: Awaited<ReturnType<typeof loadCall>>) {
     const input: ApplicationInput = {
       applicationId: app.id,
@@ -257,6 +92,7 @@ export function applicationRoutes(deps: ApiDeps) {
       supplementDays: (call.settings as CreateCall['settings']).supplementDays,
       // R2/R5: the call's close-out settings (absent on calls stored before them: the defaults).
       ...closeOutSettingsOf(call.settings as Partial<CreateCall['settings']>),
+      selectedReleaseDays: (call.settings as Partial<CreateCall['settings']>).selectedReleaseDays, // V9 (absent: 30)
     };
     try {
       await client.workflow.start(applicationWorkflow, {
@@ -285,97 +121,6 @@ export function applicationRoutes(deps: ApiDeps) {
 
   return [
     defineRoute({
-      method: 'post',
-      path: '/calls/:id/applications',
-      tag: 'applications',
-      summary: 'Create a draft application (A1). Answers the id and the access token, shown once (S1).',
-      access: ['PUBLIC'],
-      success: { status: 201, description: 'the draft: its id and access token (shown once)', schema: R.draftCreatedResponse },
-      params: callIdParam,
-      body: applicationDraftSchema,
-      example: exampleDraft as ApplicationDraft, // examples/draft.json (H1)
-      handler: async ({ params, body, req, res }) => {
-        const call = await loadCall(deps, params.id);
-        assertCallOpen(call);
-        assertPoolOf(body.resource);
-        // S6: creating a draft sends an e-mail (A7) to an address anyone may type in.
-        deps.emailLimit.take(req, body.practitioner.email);
-        const id = newApplicationId();
-        const token = newApplicantToken(id);
-        const c = draftColumns(body);
-        await sql`
-          insert into applications (id, call_id, status, brn, organisation_name, title, pool, accelerator_type, units, priority, content, token_hash)
-          values (${id}, ${call.id}, 'DRAFT', ${c.brn}, ${c.organisationName}, ${c.title}, ${c.pool}, ${c.type},
-                  ${c.units}, ${c.priority}, ${sql.json(body as never)}, ${await hashSecret(token)})`;
-        const sent = await sendConfirmation({ id, callId: call.id, title: c.title, email: body.practitioner.email });
-        res.status(201);
-        return {
-          id,
-          accessToken: token,
-          status: 'DRAFT',
-          practitionerEmailConfirmed: false,
-          confirmation: sent
-            ? `A7: a confirmation link was sent to ${maskEmail(body.practitioner.email)}; open it before submitting`
-            : 'A7: the confirmation link could not be sent; ask for another (POST /applications/:id/confirmation)',
-          requiredDocuments: requiredDocuments({
-            organisationType: body.organisation.type,
-            digitalLeadersClub: body.organisation.digitalLeadersClub,
-          }),
-          note: 'Keep the access token: it is shown only once and opens this application (S1).',
-        };
-      },
-    }),
-
-    defineRoute({
-      method: 'patch',
-      path: '/applications/:id',
-      success: { status: 200, description: 'the edited draft', schema: R.draftEditedResponse },
-      tag: 'applications',
-      summary:
-        'A7: edit a draft until it is submitted. Each section given (organisation, principalInvestigator, practitioner, project, resource) replaces that section whole; the result is checked by the same rules as a new draft. A new practitioner address must be confirmed again (a link is sent).',
-      access: ['APPLICANT'],
-      params: applicationIdParam,
-      body: draftEditSchema,
-      handler: async ({ params, body, actor, req }) => {
-        const app = await load(params.id);
-        assertOwnerOrStaff(actor, app);
-        if (app.submitted_at || app.status !== 'DRAFT') {
-          // A7: after submission nothing in the content changes; what a supplement request asks
-          // for is documents (re-upload them), and no content field is modelled as askable.
-          throw conflict(
-            `A7: only a draft can be edited (status is ${app.status})` +
-              (EDITABLE.includes(app.status) ? '; a supplement request asks for documents: re-upload them and hand in the supplement' : ''),
-          );
-        }
-        const parsed = applicationDraftSchema.safeParse({ ...app.content, ...body });
-        if (!parsed.success) throw parsed.error; // 400 naming each field (H1), as on creation
-        const draft = parsed.data;
-        assertPoolOf(draft.resource);
-        const emailChanged = normaliseEmail(draft.practitioner.email) !== normaliseEmail(app.content.practitioner.email);
-        if (emailChanged) deps.emailLimit.take(req, draft.practitioner.email); // S6: the edit sends an e-mail
-        const c = draftColumns(draft);
-        const [updated] = await sql`
-          update applications set brn = ${c.brn}, organisation_name = ${c.organisationName}, title = ${c.title}, pool = ${c.pool},
-            accelerator_type = ${c.type}, units = ${c.units}, priority = ${c.priority}, content = ${sql.json(draft as never)}, updated_at = now()
-          where id = ${app.id} and status = 'DRAFT' and submitted_at is null
-          returning id`;
-        if (!updated) throw conflict('A7: the application was submitted meanwhile; it can no longer be edited');
-        const sent = emailChanged && (await sendConfirmation({ id: app.id, callId: app.call_id, title: c.title, email: draft.practitioner.email }));
-        const after = await load(app.id);
-        return {
-          ...(await view(after, actor)),
-          ...(emailChanged
-            ? {
-                confirmation: sent
-                  ? `A7: the practitioner address changed; a confirmation link was sent to ${maskEmail(draft.practitioner.email)}`
-                  : 'A7: the practitioner address changed; the link could not be sent: POST /applications/:id/confirmation',
-              }
-            : {}),
-        };
-      },
-    }),
-
-    defineRoute({
       method: 'put',
       path: '/applications/:id/documents/:type',
       tag: 'applications',
@@ -392,15 +137,13 @@ export function applicationRoutes(deps: ApiDeps) {
         if (!EDITABLE.includes(app.status)) throw conflict(`documents can change only while DRAFT or SUPPLEMENT_REQUESTED (status is ${app.status})`);
         const bytes: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         if (bytes.length === 0) throw new HttpProblem(400, 'Invalid request', 'body: the file is empty', { errors: [{ field: 'body', message: 'empty file' }] });
-        const ext = /\.([A-Za-z0-9]+)$/.exec(query.filename)?.[1]?.toLowerCase() ?? '';
-        const docType = DOCUMENT_TYPES[params.type];
-        if (!(docType.extensions as readonly string[]).includes(ext)) {
-          throw ruleRefused('A4', `${params.type} accepts only ${docType.extensions.join(', ')} (got "${ext || 'no extension'}")`);
-        }
+        // A4: the one content check (close-out evidence uses it too): the extension is one the
+        // document accepts, the container matches it, and so does the format inside (a
+        // spreadsheet ZIP is not a .docx, an OLE2 workbook is not a .doc).
+        const violations = documentFileViolations(params.type, query.filename, bytes);
+        if (violations.length) throw RuleViolation.of(violations);
+        const ext = extensionOf(query.filename);
         const kind = detectContentKind(bytes);
-        if (!contentMatchesExtension(ext, kind)) {
-          throw ruleRefused('A4', `the file is not a .${ext}: its content is ${kind}`);
-        }
         // S5: name (at the boundary), type and content are all checked before anything is
         // stored; the file is kept only once its row is committed.
         const sha256 = await store.storeFor(bytes, async (sha256) => {
@@ -438,7 +181,7 @@ export function applicationRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/applications/:id/submit',
       tag: 'applications',
-      summary: 'Submit (A6): checks C3, E1–E5, A2, A4 and starts the application workflow; idempotent',
+      summary: 'Submit (A6): checks C1/C3, E1–E5, A1, A3, K1, A2 (titles as people read them), A4, A7 and starts the application workflow; idempotent',
       access: ['APPLICANT'],
       success: { status: 200, description: 'submitted (or already: repeated)', schema: R.submittedResponse },
       params: applicationIdParam,
@@ -463,11 +206,9 @@ export function applicationRoutes(deps: ApiDeps) {
         if (restriction) {
           throw ruleRefused('E5', `the organisation is restricted by this service since ${restriction.created_at.toISOString().slice(0, 10)} (${restriction.rule}: ${restriction.reason})`);
         }
-        const [sameTitle] = await sql`
-          select id from applications where call_id = ${app.call_id} and brn = ${app.brn}
-            and lower(title) = lower(${app.title}) and submitted_at is not null and id <> ${app.id}`;
-        if (sameTitle) {
-          throw sameTitleRefused();
+        assertContent(app.content, call); // A1, K1, A3 (a draft stored before them is completed by PATCH)
+        if (await titleTaken(sql, { id: app.id, callId: app.call_id, brn: app.brn, titleKey: app.title_key ?? titleKey(app.title) })) {
+          throw sameTitleRefused(); // A2
         }
         const missing = await missingFor(app);
         if (missing.length) {

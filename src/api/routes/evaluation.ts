@@ -22,6 +22,7 @@ import {
 } from '../../domain';
 import { batchProgress, missingList, type BatchDeadlineKind } from '../../activities/evaluation';
 import type { Sql } from '../../db';
+import { batchSelectionLock } from '../../db/selection';
 import { batchWorkflowId } from '../../workflows/call';
 import { selectBatchUpdate } from '../../workflows/batch';
 import { evaluatorsAssignedWorkflow } from '../../workflows/evaluator-notices';
@@ -43,6 +44,9 @@ export const scoresSchema = z.strictObject(
     z.ZodNumber
   >,
 );
+
+/** V8: an evaluator's scores with their opinion (평가의견), which only operators read. */
+const scoreSubmissionSchema = scoresSchema.extend({ opinion: z.string().trim().min(1).max(4000).optional().describe("V8: the evaluator's opinion (평가의견); operators see it, the applicant never (S2)") });
 
 export const assignEvaluatorsSchema = z.strictObject({
   evaluatorIds: z.array(z.string().regex(/^[0-9a-f]{12}$/, 'an API key id')).min(1).max(50).describe('ids of EVALUATOR API keys'),
@@ -122,8 +126,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
    */
   async function whileSelectionOpen<T>(batchId: string, f: (tx: Sql) => Promise<T>): Promise<T> {
     return sql.begin(async (tx) => {
-      const [b] = await tx<Array<{ selection_started_at: Date | null; selected_at: Date | null }>>`
-        select selection_started_at, selected_at from batches where id = ${batchId} for share`;
+      const b = await batchSelectionLock(tx as unknown as Sql, batchId);
       if (b?.selection_started_at) {
         throw conflict(`V5: the selection of batch ${batchId} ${b.selected_at ? 'was made' : 'began'} at ${b.selection_started_at.toISOString()}; nothing can change now`);
       }
@@ -307,7 +310,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
         const rows = await sql<
           Array<{
             id: string; title: string; brn: string; priority: boolean; status: string; submitted_at: Date | null; pool: string;
-            type: string; units: number; content: { organisation: Record<string, unknown>; project: unknown };
+            type: string; units: number; content: { organisation: Record<string, unknown>; project: unknown; readiness?: unknown };
             my_scores: unknown; my_scores_at: Date | null; documents: string[] | null;
           }>
         >`
@@ -340,6 +343,8 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
               digitalLeadersClub: o(r).digitalLeadersClub,
             },
             project: r.content.project,
+            // A3: readiness for use right after setup, judged with resource feasibility (V3)
+            readiness: r.content.readiness ?? null,
             resource: { pool: r.pool, type: r.type, units: r.units },
             documents: r.documents ?? [], // S3: GET …/applications/:applicationId/documents/:type
             myScores: r.my_scores ?? null,
@@ -382,8 +387,9 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
       access: ['EVALUATOR'],
       success: { status: [201, 200], description: '201 the first scores, 200 a replacement', schema: R.scoresResponse },
       params: applicationIdParam,
-      body: scoresSchema,
-      handler: async ({ params, body, actor, res }) => {
+      body: scoreSubmissionSchema,
+      handler: async ({ params, body: submitted, actor, res }) => {
+        const { opinion, ...body } = submitted; // V8: the opinion goes with the scores
         const app = await loadMember(params.id);
         const me = actor as { id: string; organisationBrn?: string | null };
         if (!app.batch_id) throw conflict(`V2: application ${app.id} is not in an evaluation batch (status is ${app.status})`);
@@ -396,21 +402,22 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
         const { replaced, before } = await whileSelectionOpen(app.batch_id, async (tx) => {
           const [current] = await tx<Array<{ status: string }>>`select status from applications where id = ${app.id}`;
           if (!ACTIVE.includes(current!.status)) throw conflict(`application ${app.id} is no longer evaluated (status is ${current!.status})`);
-          const [prior] = await tx<Array<{ scores: unknown }>>`
-            select scores from evaluations where application_id = ${app.id} and evaluator_id = ${me.id} for update`;
+          const [prior] = await tx<Array<{ scores: unknown; opinion: string | null }>>`
+            select scores, opinion from evaluations where application_id = ${app.id} and evaluator_id = ${me.id} for update`;
           await tx`
-            insert into evaluations (application_id, evaluator_id, scores) values (${app.id}, ${me.id}, ${tx.json(body)})
-            on conflict (application_id, evaluator_id) do update set scores = excluded.scores, updated_at = now()`;
+            insert into evaluations (application_id, evaluator_id, scores, opinion) values (${app.id}, ${me.id}, ${tx.json(body)}, ${opinion ?? null})
+            on conflict (application_id, evaluator_id) do update set scores = excluded.scores, opinion = excluded.opinion, updated_at = now()`;
           // S4: a replacement keeps what it replaced, in the same transaction as the change.
           await audit(tx, actor, prior ? 'evaluation.scores.replace' : 'evaluation.scores.submit', `application:${app.id}`, {
             batchId: app.batch_id,
-            ...(prior ? { before: prior.scores } : {}),
+            ...(prior ? { before: prior.scores, ...(prior.opinion ? { opinionBefore: prior.opinion } : {}) } : {}),
             after: body,
+            ...(opinion ? { opinion } : {}),
           });
           return { replaced: Boolean(prior), before: prior?.scores };
         });
         res.status(replaced ? 200 : 201);
-        return { applicationId: app.id, batchId: app.batch_id, scores: body, replaced, ...(replaced ? { replacedScores: before } : {}) };
+        return { applicationId: app.id, batchId: app.batch_id, scores: body, opinion: opinion ?? null, replaced, ...(replaced ? { replacedScores: before } : {}) };
       },
     }),
 

@@ -40,7 +40,7 @@ const servers = z.array(z.string().trim().min(1).max(100)).min(1).max(16);
 
 export const allocateSchema = z.strictObject({
   servers: servers.optional().describe('dedicated: which servers, one per unit'),
-  extraStorageTb: z.number().min(0).max(10000).default(0).describe('K3: granted beyond 50 TB + 20 TB'),
+  extraStorageTb: z.number().min(0).max(10000).optional().describe('K3: granted beyond 50 TB + 20 TB; omitted: the extra storage the application requested'),
 });
 
 export const utilisationSampleSchema = z.strictObject({
@@ -69,7 +69,7 @@ export const quarterlyDecisionSchema = z.discriminatedUnion('decision', [
 ]);
 
 export const reclaimSchema = z.strictObject({
-  reason: reclaimReasonSchema.describe('Q2/Q3: MISUSE_* and OUT_OF_SCOPE also restrict the organisation (E5)'),
+  reason: reclaimReasonSchema.describe('Q2/Q3: MISUSE_* and OUT_OF_SCOPE also restrict the organisation (E5); so does FALSE_STATEMENT (E6)'),
   text: text(2000).describe('what was found'),
 });
 
@@ -93,6 +93,8 @@ interface AppRow {
   allocated_on: string | null;
   support_ended_on: string | null;
   support_ends_on: string;
+  /** K3: the extra storage the application asked for (with its reason), the allocation's default. */
+  requested_extra_storage_tb: number | null;
 }
 
 const CSV_COLUMNS = ['application_id', 'day', 'mean_percent'] as const;
@@ -127,7 +129,8 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
   async function load(id: string): Promise<AppRow> {
     const [row] = await sql<AppRow[]>`
       select a.id, a.call_id, a.status, a.pool, a.accelerator_type, a.units, a.granted_type, a.granted_units,
-        a.allocated_on, a.support_ended_on, c.support_ends_on
+        a.allocated_on, a.support_ended_on, c.support_ends_on,
+        (a.content->'resource'->>'extraStorageTb')::float8 as requested_extra_storage_tb
       from applications a join calls c on c.id = a.call_id where a.id = ${id}`;
     if (!row) throw notFound(`application ${id}`);
     return row;
@@ -160,6 +163,8 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
         // The workflow is the authority on status and on the granted resource (V7: the
         // committee may have changed it); the row follows it a moment later.
         const state = await stateOf(app);
+        // K3: the storage the application requested is granted unless the operator sets another size.
+        const extraStorageTb = body.extraStorageTb ?? app.requested_extra_storage_tb ?? 0;
         const type = state.acceleratorType;
         const units = state.units;
         if (body.servers && app.pool === 'SHARED') {
@@ -172,7 +177,7 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
         // refuse: its validator (STATE → 409) and the holding activity (RULE:K5 → 422).
         // S4/S5: checked first; the workflow writes this entry (with the setup end) in the
         // transaction that records the allocation.
-        const entry = await auditEntry(sql, actor, 'application.allocate', `application:${app.id}`, { ...body, type, units });
+        const entry = await auditEntry(sql, actor, 'application.allocate', `application:${app.id}`, { ...body, extraStorageTb, type, units });
         const view = await handleOf(app)
           .executeUpdate(allocateUpdate, {
             updateId: entry.key,
@@ -182,9 +187,9 @@ export function operationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, a
               servers: body.servers,
               type,
               units,
-              storageTb: BASE_STORAGE_TB + body.extraStorageTb,
+              storageTb: BASE_STORAGE_TB + extraStorageTb,
               backupTb: BACKUP_STORAGE_TB,
-              extraStorageTb: body.extraStorageTb,
+              extraStorageTb,
             }],
           });
         await auditWritten(sql, entry.key);

@@ -14,6 +14,7 @@ import {
 } from '../../domain';
 import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry, WithdrawRequest } from '../messages';
 import { noticeFailedReport } from '../../notices/request';
+import type { ExclusionRequest } from './selected-messages';
 import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../search-attributes';
 
 /**
@@ -90,6 +91,8 @@ export interface ApplicationContext {
   facts: LifecycleFacts;
   /** Set by the withdraw Update; every phase's waits also wake on it. */
   withdrawal?: WithdrawRequest;
+  /** E4/E6: set by the exclude Update; every wait before allocation also wakes on it. */
+  exclusion?: ExclusionRequest;
   /**
    * Set when another phase ends the support period early (R5: the close-out reclaims the
    * resources of a report missed while they are still held). The operation phase's waits

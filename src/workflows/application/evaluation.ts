@@ -28,8 +28,9 @@ export function evaluationPhase(ctx: ApplicationContext) {
       applicationId: input.applicationId,
       acceptedOn: state.documentsAcceptedOn!,
     });
-    await condition(() => batch !== undefined || ctx.withdrawal !== undefined);
-    if (ctx.withdrawal) return false;
+    const out = () => ctx.withdrawal !== undefined || ctx.exclusion !== undefined; // E4/E6: ends here too
+    await condition(() => batch !== undefined || out());
+    if (out()) return false;
     state.batch = batch;
     ctx.facts.batchCutoff = batch!.cutoff;
     await ctx.transition('IN_EVALUATION', 'BATCH_ASSIGNED', { ...batch });
@@ -39,8 +40,8 @@ export function evaluationPhase(ctx: ApplicationContext) {
       batch!.batchId,
     );
 
-    await condition(() => result !== undefined || ctx.withdrawal !== undefined);
-    if (ctx.withdrawal) return false;
+    await condition(() => result !== undefined || out());
+    if (out()) return false;
     const r = result!;
     state.evaluation = { result: r };
     // V7: the committee may have changed the resource; what follows uses the granted one.

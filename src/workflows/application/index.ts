@@ -3,8 +3,10 @@ import { FINAL_STATUSES, statusQuery, withdrawUpdate, type ApplicationInput, typ
 import { closeOutPhase } from './closeout';
 import { createContext } from './context';
 import { evaluationPhase } from './evaluation';
+import { exclusionHandling } from './exclusion';
 import { intakePhase } from './intake';
 import { operationPhase } from './operation';
+import { selectedPhase } from './selected';
 import { refuseState } from '../../contracts/refusal';
 
 /**
@@ -23,15 +25,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     {
       validator: (_w) => {
-        if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal) {
+        if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal || ctx.exclusion) {
           refuseState(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
         }
       },
     },
   );
+  const exclusion = exclusionHandling(ctx);
   const intake = intakePhase(ctx);
   const evaluation = evaluationPhase(ctx);
-  const operation = operationPhase(ctx);
+  const operation = operationPhase(ctx, exclusion, selectedPhase(ctx));
   const closeOut = closeOutPhase(ctx);
 
   const complete = await intake.run();
@@ -51,7 +54,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     // H1/S4: an operator's withdrawal on behalf is audited with the status change.
     await ctx.transition('WITHDRAWN', 'WITHDRAWN', { reason, ...(actor ? { actor } : {}) }, audit);
     await ctx.notify('WITHDRAWN');
-  } else if (outcome && !end) {
+  } else if (!end && ctx.exclusion) {
+    await exclusion.apply(); // E4/E6 before the result (the operation phase applies its own)
+  } else if (outcome && !end && !FINAL_STATUSES.includes(ctx.state.status)) {
     // V7/O1: the support period ran out before capacity freed (or before an allocation):
     // the status stays what it was, and the timeline says why the process ended.
     await ctx.record('SUPPORT_PERIOD_OVER_UNALLOCATED', { status: ctx.state.status });

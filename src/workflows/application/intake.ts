@@ -52,8 +52,8 @@ export function intakePhase(ctx: ApplicationContext) {
     await ctx.notify('RECEIPT');
     let round = 0;
     for (;;) {
-      await condition(() => pendingReview !== undefined || ctx.withdrawal !== undefined);
-      if (ctx.withdrawal) return false;
+      await condition(() => pendingReview !== undefined || ctx.withdrawal !== undefined || ctx.exclusion !== undefined);
+      if (ctx.withdrawal || ctx.exclusion) return false; // E4/E6: the exclusion is recorded by the workflow's end
       const review = pendingReview!;
       pendingReview = undefined;
 
@@ -83,7 +83,7 @@ export function intakePhase(ctx: ApplicationContext) {
       }, review.audit);
       await ctx.notify('SUPPLEMENT_REQUEST', { missingDocuments: review.missingDocuments, dueOn, note: review.note }, String(round));
 
-      const answered = () => supplementHandedIn || ctx.withdrawal !== undefined;
+      const answered = () => supplementHandedIn || ctx.withdrawal !== undefined || ctx.exclusion !== undefined;
       const reminderAt = startOfDayKst(addDays(dueOn, -SUPPLEMENT_REMINDER_DAYS_BEFORE));
       // H2: timer summaries say what each timer is in the Temporal UI (metadata, not replayed).
       const reminder = { summary: `supplement reminder (round ${round}, due ${dueOn})` };
@@ -94,7 +94,7 @@ export function intakePhase(ctx: ApplicationContext) {
         summary: `supplement due ${dueOn} (round ${round}; A5: ineligible when it passes)`,
       });
       ctx.facts.supplementDue = undefined;
-      if (ctx.withdrawal) return false;
+      if (ctx.withdrawal || ctx.exclusion) return false;
       if (!inTime) {
         state.ineligibility = { rule: 'A5', reason: `supplement not received by ${dueOn} (I5)` };
         await ctx.transition('INELIGIBLE', 'SUPPLEMENT_EXPIRED', { dueOn });

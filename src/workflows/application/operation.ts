@@ -23,6 +23,8 @@ import {
 } from '../../domain';
 import type { AuditEntry } from '../messages';
 import type { ApplicationContext } from './context';
+import type { exclusionHandling } from './exclusion';
+import type { selectedPhase } from './selected';
 import { activities, now, today } from './context';
 import {
   allocateUpdate,
@@ -42,6 +44,12 @@ import {
 import { refuseRule, refuseState, ruleRefusal, stateRefusal } from '../../contracts/refusal';
 import { changeRequests } from './change-requests';
 import { O5_SHARED_POOL_PATCH, sharedPoolLook } from './shared-pool';
+
+/** docs/PATCHING.md: E6, a reclaim for a false statement restricts the organisation (E5). */
+export const E6_RECLAIM_PATCH = 'e6-false-statement-reclaim-restricts-2026-12';
+
+type ExclusionHandling = ReturnType<typeof exclusionHandling>;
+type SelectedPhase = ReturnType<typeof selectedPhase>;
 
 /**
  * An Update the main flow carries out: the handler parks the request and waits for the
@@ -91,7 +99,7 @@ function checkAfter(check: IsoDate, supportEnd: IsoDate): IsoDate | null {
  * PostgreSQL (O4, O5, I1) and every allocation is reviewed quarterly (Q1, I2); reclaim
  * (Q2, Q3) or withdrawal ends support early, and freed capacity goes to the waitlist (V7).
  */
-export function operationPhase(ctx: ApplicationContext) {
+export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHandling, selected: SelectedPhase) {
   const { state, input } = ctx;
   let allocating: Pending<AllocationRequest, AllocationView> | undefined;
   let settingUp: Pending<SetupDoneRequest, AllocationView> | undefined;
@@ -212,14 +220,38 @@ export function operationPhase(ctx: ApplicationContext) {
     // ---- O1: allocation (a waitlisted application only once capacity frees, V7/K5) ----
     let alloc: AllocationView | undefined;
     while (!alloc) {
-      await waitUntil(() => open(allocating) || ctx.withdrawal !== undefined, supportEndAt, `O1: waiting for the allocation until the support end ${input.supportEndsOn}`);
+      // V9: a selected application's release clock (none for histories before it, or while waitlisted).
+      const event = selected.next();
+      const plan = selected.version;
+      const woken = () => open(allocating) || ctx.withdrawal !== undefined || ctx.exclusion !== undefined || selected.version !== plan;
+      if (event && event.at < supportEndAt) await waitUntil(woken, event.at, event.summary);
+      else await waitUntil(woken, supportEndAt, `O1: waiting for the allocation until the support end ${input.supportEndsOn}`);
+      // A selected application holds its resource (K5); so does a waitlisted one changed to a type with capacity (V7).
+      const holds = outcome === 'SELECTED' || state.status === 'SELECTED';
       if (ctx.withdrawal) {
         finish('the application was withdrawn');
         // A selected application held its resource (K5): the waitlist may use it now (V7).
-        if (outcome === 'SELECTED') await offerFreedCapacity('WITHDRAWN', state.acceleratorType, input.applicationId);
+        if (holds) await offerFreedCapacity('WITHDRAWN', state.acceleratorType, input.applicationId);
+        return false;
+      }
+      if (ctx.exclusion) {
+        // E4/E6: excluded before allocation; what it held goes to the waitlist (V7).
+        finish('the application was excluded');
+        await exclusion.apply();
+        if (holds) await offerFreedCapacity('EXCLUDED', state.acceleratorType, input.applicationId);
         return false;
       }
       if (!open(allocating)) {
+        if (selected.version !== plan) continue;
+        if (event && event.at < supportEndAt && now() >= event.at) {
+          if (await event.run()) {
+            // V9: released: the capacity goes to the waitlist (V7) and the workflow ends.
+            finish('the selection was released (V9)');
+            await offerFreedCapacity('RELEASED', state.acceleratorType, input.applicationId);
+            return false;
+          }
+          continue;
+        }
         finish('the support period is over');
         return false;
       }
@@ -286,15 +318,19 @@ export function operationPhase(ctx: ApplicationContext) {
 
     /** Q2/Q3: reclaim now; misuse also restricts the organisation (E5). */
     async function reclaim(req: ReclaimRequest, reviewDate?: IsoDate): Promise<SupportEnd> {
-      const restricted = reclaimRestricts(req.reason);
+      // E6: a false statement found during support restricts the organisation too (patched:
+      // reclaims recorded before it did not).
+      const falseStatement = req.reason === 'FALSE_STATEMENT' && patched(E6_RECLAIM_PATCH);
+      const restricted = reclaimRestricts(req.reason) || falseStatement;
       const endedOn = today();
       const end: SupportEnd = { endedOn, recordedOn: endedOn, reason: 'RECLAIMED', detail: `${req.reason}: ${req.text}` };
       allocation.reclaim = { reason: req.reason, text: req.text, on: endedOn, restricted };
       if (restricted) {
+        const rule = falseStatement ? 'E6' : 'Q3';
         await activities.restrictOrganisation({
-          key: `${input.applicationId}:Q3`,
+          key: `${input.applicationId}:${rule}`,
           applicationId: input.applicationId,
-          rule: 'Q3',
+          rule,
           reason: `${req.reason}: ${req.text}`,
         });
       }
