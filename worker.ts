@@ -59,6 +59,7 @@ export async function runWorker(opts: {
       mailFrom: config.MAIL_FROM,
       operationsEmail: config.OPERATIONS_EMAIL,
       publicUrl: publicUrlOf(config),
+      fanOutConcurrency: config.FANOUT_CONCURRENCY,
       collector: collectorSettingsOf(config),
     }),
   });

@@ -23,7 +23,7 @@ import { reviewDocumentsUpdate, statusQuery, type ApplicationInput } from '../sr
 import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } from '../src/workflows/search-attributes';
 import { runWorker } from '../worker';
 import { COMPANY_DOCUMENTS, draftBody } from '../test/support/fixtures';
-import { inFlight, percentile, startBenchStack, timeEach } from './stack';
+import { inFlight, percentile, startBenchStack, timeEach } from './api-stack';
 
 const PER_LEVEL = Number(process.argv[2] ?? 64);
 const UPDATES = Number(process.argv[3] ?? 40);

@@ -11,7 +11,7 @@
  */
 import { encodeCursor } from '../src/db/applications';
 import { draftBody } from '../test/support/fixtures';
-import { percentile, startBenchStack, timeEach } from './stack';
+import { percentile, startBenchStack, timeEach } from './api-stack';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const SAMPLES = Number(process.argv[3] ?? 200);

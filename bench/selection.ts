@@ -20,15 +20,6 @@
  * Figures only; nothing is asserted about time.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { ensureTemporalCli } from '../scripts/tools';
-import { ensureFirstOperatorKey, startApi } from '../src/api/server';
-import { loadConfig } from '../src/config';
-import { connectDatabase } from '../src/db';
-import { migrate } from '../src/db/migrate';
 import {
   applicationWorkflowId,
   BOW_CARD_SIZES,
@@ -40,16 +31,11 @@ import {
   type RankingCandidate,
   type Scores,
 } from '../src/domain';
-import { startDevServer } from '../src/runtime/dev-server';
-import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
-import { startMailInbox } from '../src/runtime/mail-inbox';
-import { freePort } from '../src/runtime/ports';
-import { connectClient } from '../src/temporal';
 import { batchWorkflow } from '../src/workflows/batch';
 import { batchWorkflowId } from '../src/workflows/call';
 import type { ApplicationInput } from '../src/workflows/messages';
-import { runWorker } from '../worker';
 import { seededRandom } from '../test/support/random';
+import { pool, seconds, startIdleMemberWorkflows, step, took, withBenchStack } from './stack';
 
 const APPLICATIONS = Number(process.argv[2] ?? 5000);
 const EVALUATORS = Number(process.argv[3] ?? 5);
@@ -57,61 +43,10 @@ const EVALUATORS = Number(process.argv[3] ?? 5);
 /** Deterministic pseudo-random numbers, so every run ranks the same batch. */
 const random = seededRandom;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const step = (label: string) => process.stdout.write(`  ${label} …`);
-const took = (t0: number) => console.log(` ${seconds(Date.now() - t0)}`);
-
-async function pool<T>(items: T[], concurrency: number, f: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await f(items[next++]!);
-    }),
-  );
-}
-
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(path.join(tmpdir(), 'aidc-bench-'));
-  chmodSync(dir, 0o755); // as root, PostgreSQL runs as the postgres user
-  const stops: Array<() => Promise<void>> = [];
-  try {
-    console.log(`selection bench: ${APPLICATIONS} applications × ${EVALUATORS} evaluators (services in ${dir})`);
-    let t = Date.now();
-    step('services (PostgreSQL, SMTP inbox, Temporal dev server)');
-    const [pg, mail, dev] = await Promise.all([
-      freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port })),
-      startMailInbox({ smtpPort: 0, webPort: 0 }),
-      (async () => {
-        const [port, uiPort] = [await freePort(), await freePort()];
-        return startDevServer({ cliPath: await ensureTemporalCli(), dbFile: path.join(dir, 'temporal.db'), port, uiPort, namespace: 'default', headless: true });
-      })(),
-    ]);
-    stops.push(() => dev.stop(), () => mail.stop(), () => pg.stop());
-    took(t);
-
-    const config = loadConfig({
-      DATABASE_URL: pg.url,
-      TEMPORAL_ADDRESS: dev.address,
-      TEMPORAL_TASK_QUEUE: 'bench-selection',
-      SMTP_HOST: mail.smtpHost,
-      SMTP_PORT: String(mail.smtpPort),
-      DATA_DIR: dir,
-    });
-    const sql = connectDatabase(pg.url, 10);
-    stops.unshift(() => sql.end());
-    await migrate(sql);
-    const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
-    const client = await connectClient(config);
-    stops.unshift(() => client.connection.close());
-    const api = await startApi({ config, sql, client, port: 0 });
-    stops.unshift(() => api.close());
-    t = Date.now();
-    step('worker (bundles the workflows)');
-    const worker = await runWorker({ config, sql });
-    stops.unshift(() => worker.shutdown());
-    took(t);
-
+  console.log(`selection bench: ${APPLICATIONS} applications × ${EVALUATORS} evaluators`);
+  await withBenchStack('bench-selection', {}, async ({ config, sql, client, api, operatorKey }) => {
+    let t: number;
     const post = async (p: string, body: unknown) => {
       const res = await fetch(new URL(p, api.url), {
         method: 'POST',
@@ -185,23 +120,7 @@ async function main() {
     // ---- real workflows for the members, on a queue nobody polls ----
     t = Date.now();
     step(`${APPLICATIONS} application workflows (idle task queue)`);
-    await pool(apps, 32, async (a) => {
-      const input: ApplicationInput = {
-        applicationId: a.id,
-        callId,
-        pool: a.pool,
-        acceleratorType: a.accelerator_type,
-        units: a.units,
-        priority: a.priority,
-        supportEndsOn,
-        supplementDays: 7,
-      };
-      await client.workflow.start('applicationWorkflow', {
-        workflowId: applicationWorkflowId(callId, a.id),
-        taskQueue: 'bench-idle-members',
-        args: [input],
-      });
-    });
+    await startIdleMemberWorkflows(client, callId, supportEndsOn, apps);
     took(t);
 
     // ---- the batch workflow, as the call workflow starts it at the cutoff ----
@@ -219,6 +138,13 @@ async function main() {
     const started = Date.now();
     const summary = await post(`/calls/${callId}/batches/${batchId}/selection`, {});
     const elapsed = Date.now() - started;
+    // Issue 13: the Update answers once the ranking is stored; the members are told after.
+    for (;;) {
+      const [r] = await sql<Array<{ left: number }>>`select count(*)::int as left from selection_results where batch_id = ${batchId} and signalled_at is null`;
+      if (r!.left === 0) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const toldAll = Date.now() - started;
     const [callAfter, batchAfter] = await Promise.all([callHandle.describe(), batchHandle.describe()]);
 
     const history = await batchHandle.fetchHistory();
@@ -262,7 +188,7 @@ async function main() {
       from batches b join selection_results r on r.batch_id = b.id where b.id = ${batchId}
       group by b.selection_started_at, b.selected_at`;
 
-    console.log(`  answered in ${seconds(elapsed)}: ${JSON.stringify(summary)}`);
+    console.log(`  answered in ${seconds(elapsed)}: ${JSON.stringify(summary)}; every member told after ${seconds(toldAll)}`);
     for (const [type, d] of activityTimes) console.log(`  activity ${type}: ${seconds(d)} (scheduled → completed)`);
     if (phases) {
       const signalling = phases.last.getTime() - phases.first.getTime();
@@ -275,10 +201,7 @@ async function main() {
     const size = (d: { historySize?: number }) => (d.historySize ? `, ${(d.historySize / 1024).toFixed(1)} KiB` : '');
     console.log(`  call workflow:  ${callBefore.historyLength} → ${callAfter.historyLength} events (+${callAfter.historyLength - callBefore.historyLength})${size(callAfter)}`);
     console.log(`  batch workflow: ${batchBefore.historyLength} → ${batchAfter.historyLength} events (+${batchAfter.historyLength - batchBefore.historyLength})${size(batchAfter)}`);
-  } finally {
-    for (const stop of stops) await stop().catch((err: unknown) => console.error(`stopping: ${String(err)}`));
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => {

@@ -1,8 +1,3 @@
-/**
- * The stack a bench runs against, like the test harness: its own PostgreSQL, SMTP inbox and
- * Temporal dev server in a temporary directory, the real API, and (when asked) the worker.
- * TEMPORAL_ADDRESS in the environment points the bench at another Temporal instead.
- */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,51 +12,97 @@ import { startDevServer } from '../src/runtime/dev-server';
 import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
 import { startMailInbox } from '../src/runtime/mail-inbox';
 import { freePort } from '../src/runtime/ports';
+import { applicationWorkflowId, type AcceleratorType, type IsoDate, type Pool } from '../src/domain';
 import { connectClient } from '../src/temporal';
+import type { ApplicationInput } from '../src/workflows/messages';
 import { runWorker } from '../worker';
 
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export const step = (label: string) => process.stdout.write(`  ${label} …`);
+export const took = (t0: number) => console.log(` ${seconds(Date.now() - t0)}`);
+
+/** Runs `f` over the items with at most `concurrency` at once. */
+export async function pool<T>(items: readonly T[], concurrency: number, f: (item: T) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await f(items[next++]!);
+    }),
+  );
+}
+
+/** The application rows' columns a member workflow's input is made of. */
+export interface MemberRow {
+  id: string;
+  pool: Pool;
+  accelerator_type: AcceleratorType;
+  units: number;
+  priority: boolean;
+}
+
+/**
+ * A real application workflow for every member, started with its real input on a task
+ * queue no worker polls: the signals a batch sends are accepted and land in each history as
+ * in production, while the members' own reactions (status rows, e-mails) are left out.
+ */
+export async function startIdleMemberWorkflows(client: Client, callId: string, supportEndsOn: IsoDate, rows: readonly MemberRow[]) {
+  await pool(rows, 32, async (a) => {
+    const input: ApplicationInput = {
+      applicationId: a.id,
+      callId,
+      pool: a.pool,
+      acceleratorType: a.accelerator_type,
+      units: a.units,
+      priority: a.priority,
+      supportEndsOn,
+      supplementDays: 7,
+    };
+    await client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(callId, a.id), taskQueue: 'bench-idle-members', args: [input] });
+  });
+}
+
 export interface BenchStack {
+  dir: string;
   config: Config;
   sql: Sql;
   client: Client;
-  apiUrl: string;
+  api: { url: string };
   operatorKey: string;
-  close(): Promise<void>;
 }
 
-export async function startBenchStack(name: string, opts: { worker: boolean; pool?: number }): Promise<BenchStack> {
+/**
+ * A whole stack of its own for a bench, like the test harness: PostgreSQL, an SMTP inbox, a
+ * Temporal dev server, the real API and worker; `run` gets it, and everything is stopped
+ * and removed after, however `run` ends.
+ */
+export async function withBenchStack(taskQueue: string, extraConfig: Record<string, string>, run: (s: BenchStack) => Promise<void>) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(path.join(tmpdir(), `aidc-bench-${name}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), 'aidc-bench-'));
   chmodSync(dir, 0o755); // as root, PostgreSQL runs as the postgres user
-  const stops: Array<() => Promise<unknown>> = [];
-  const close = async () => {
-    for (const stop of stops) await stop().catch((err: unknown) => console.error(`stopping: ${String(err)}`));
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stops: Array<() => Promise<void>> = [];
   try {
-    const [pg, mail, temporal] = await Promise.all([
+    let t = Date.now();
+    step(`services in ${dir} (PostgreSQL, SMTP inbox, Temporal dev server)`);
+    const [pg, mail, dev] = await Promise.all([
       freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port })),
       startMailInbox({ smtpPort: 0, webPort: 0 }),
-      process.env.TEMPORAL_ADDRESS
-        ? Promise.resolve({ address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined })
-        : (async () => {
-            const [port, uiPort] = [await freePort(), await freePort()];
-            return startDevServer({ cliPath: await ensureTemporalCli(), dbFile: path.join(dir, 'temporal.db'), port, uiPort, namespace: 'default', headless: true });
-          })(),
+      (async () => {
+        const [port, uiPort] = [await freePort(), await freePort()];
+        return startDevServer({ cliPath: await ensureTemporalCli(), dbFile: path.join(dir, 'temporal.db'), port, uiPort, namespace: 'default', headless: true });
+      })(),
     ]);
-    stops.push(() => temporal.stop(), () => mail.stop(), () => pg.stop());
+    stops.push(() => dev.stop(), () => mail.stop(), () => pg.stop());
+    took(t);
     const config = loadConfig({
-      ...process.env,
       DATABASE_URL: pg.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: `bench-${name}`,
+      TEMPORAL_ADDRESS: dev.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
       SMTP_HOST: mail.smtpHost,
       SMTP_PORT: String(mail.smtpPort),
       DATA_DIR: dir,
-      EMAIL_RATE_PER_ADDRESS: '100000000',
-      EMAIL_RATE_PER_CLIENT: '100000000',
+      ...extraConfig,
     });
-    const sql = connectDatabase(pg.url, opts.pool ?? 10);
+    const sql = connectDatabase(pg.url, 10);
     stops.unshift(() => sql.end());
     await migrate(sql);
     const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
@@ -69,41 +110,14 @@ export async function startBenchStack(name: string, opts: { worker: boolean; poo
     stops.unshift(() => client.connection.close());
     const api = await startApi({ config, sql, client, port: 0 });
     stops.unshift(() => api.close());
-    if (opts.worker) {
-      const worker = await runWorker({ config, sql });
-      stops.unshift(() => worker.shutdown());
-    }
-    return { config, sql, client, apiUrl: api.url, operatorKey, close };
-  } catch (err) {
-    await close();
-    throw err;
+    t = Date.now();
+    step('worker (bundles the workflows)');
+    const worker = await runWorker({ config, sql });
+    stops.unshift(() => worker.shutdown());
+    took(t);
+    await run({ dir, config, sql, client, api, operatorKey });
+  } finally {
+    for (const stop of stops) await stop().catch((err: unknown) => console.error(`stopping: ${String(err)}`));
+    rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Percentile of a sample (nearest rank). */
-export function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-
-/** Times `f` n times, one at a time, after `warm` untimed calls: milliseconds each. */
-export async function timeEach(n: number, f: () => Promise<unknown>, warm = 5): Promise<number[]> {
-  for (let i = 0; i < warm; i++) await f();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    await f();
-    out.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return out;
-}
-
-/** Runs `f` for every item with `concurrency` in flight. */
-export async function inFlight<T>(items: T[], concurrency: number, f: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await f(items[next++]!);
-    }),
-  );
 }

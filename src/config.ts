@@ -60,6 +60,17 @@ export const configSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** A pre-built workflow bundle for the worker (tests restart workers; bundling takes seconds). */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /**
+   * Issue 13: signals in flight at once when a batch tells its members (V2 batch assigned,
+   * V5 results): enough to keep the server busy, few enough not to starve the other work.
+   */
+  FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+  /**
+   * Issue 13: the call and batch workflows continue as new past this many history events
+   * (or when the server suggests it): well under 1,024, so a history replays fast. Set low
+   * only to test it; new calls get it in their input.
+   */
+  WORKFLOW_HISTORY_BOUND: z.coerce.number().int().min(40).max(10_000).optional(),
 
   OPERATOR_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 

@@ -1,9 +1,6 @@
-import { heartbeat } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Sql } from '../db';
 import {
-  applicationWorkflowId,
   CRITERION_KEYS,
   evaluationViolations,
   meanScores,
@@ -15,11 +12,11 @@ import {
   type Scores,
   type SelectionOutcome,
 } from '../domain';
-import { selectionResultSignal, type SelectionResult } from '../workflows/application/evaluation-messages';
 import type { AuditEntry } from '../workflows/messages';
 import { writeAudit } from '../db/audit';
 import { capacityBeyondWaitlist } from './capacity';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
+import { DEFAULT_FANOUT_CONCURRENCY, publishSelectionResults } from './selection-fanout';
 
 type Db = Sql | postgres.TransactionSql;
 
@@ -153,15 +150,6 @@ export interface SelectionSummary {
   signalled: number;
 }
 
-/** Sends a heartbeat when running as an activity; a direct call (a script re-running the step) has no context. */
-function beat(details: unknown) {
-  try {
-    heartbeat(details);
-  } catch {
-    // not inside an activity: nothing to report to
-  }
-}
-
 /** Activities of the evaluation phase (idempotent: Temporal may run any of them again). */
 export function evaluationActivities(deps: ActivityDeps) {
   const { sql } = deps;
@@ -242,14 +230,26 @@ export function evaluationActivities(deps: ActivityDeps) {
 
     /**
      * V3/V5/V6/I6/V7/K5: ranks the whole batch from the database (mean per criterion over
-     * evaluators, the domain's rankAndAllocate within the call's remaining capacity),
-     * writes the results once, then tells each member's application workflow its result
-     * (which sends the RESULT_* e-mail). Thousands of members cost this activity time, not
-     * workflow history: only the summary goes back. A retry reuses the written ranking
-     * (recomputing would see its own grants as used capacity) and signals only members not
-     * yet marked; a repeated signal is harmless (the application keeps the first result).
+     * evaluators, the domain's rankAndAllocate within the call's remaining capacity) and
+     * writes the results once; then the selection is made (`selected_at`).
+     * A retry reuses the written ranking (recomputing would see its own grants as used
+     * capacity). Issue 13: the batch's selection Update answers after this step; telling
+     * the members is `publishSelection`, which the batch workflow runs after.
+     */
+    rankBatch,
+    publishSelection,
+
+    /**
+     * Ranks (rankBatch) and tells the members (publishSelection) in one step: what batches
+     * selected before issue 13 run (docs/PATCHING.md), and scripts re-running a selection.
      */
     async rankAndPublishBatch(b: { callId: string; batchId: string; audit?: AuditEntry }): Promise<SelectionSummary> {
+      await rankBatch(b);
+      return publishSelection(b);
+    },
+  };
+
+  async function rankBatch(b: { callId: string; batchId: string; audit?: AuditEntry }): Promise<SelectionSummary> {
       /** S4: the operator's selection is audited in the transaction that makes it, with its counts; once per key. */
       const auditSelection = async (tx: Sql) => {
         if (!b.audit) return;
@@ -303,51 +303,32 @@ export function evaluationActivities(deps: ActivityDeps) {
           where r.batch_id = ${b.batchId} and r.application_id = a.id`;
         await auditSelection(tx as unknown as Sql);
       });
-
-      let signalled = 0;
-      for (;;) {
-        const pending = await sql<
-          Array<{ application_id: string; rank: number; total: string; scores: Scores; outcome: SelectionOutcome; resource_type: AcceleratorType; resource_units: number }>
-        >`
-          select application_id, rank, total, scores, outcome, resource_type, resource_units
-          from selection_results where batch_id = ${b.batchId} and signalled_at is null
-          order by rank limit 100`;
-        if (pending.length === 0) break;
-        await Promise.all(
-          pending.map(async (p) => {
-            const result: SelectionResult = {
-              batchId: b.batchId,
-              outcome: p.outcome,
-              rank: p.rank,
-              total: Number(p.total),
-              scores: p.scores,
-              resource: { type: p.resource_type, units: p.resource_units },
-            };
-            try {
-              await deps.client.workflow.getHandle(applicationWorkflowId(b.callId, p.application_id)).signal(selectionResultSignal, result);
-            } catch (err) {
-              // A workflow that has ended since (withdrawn) has nobody left to tell.
-              if (!(err instanceof WorkflowNotFoundError)) throw err;
-            }
-          }),
-        );
-        await sql`update selection_results set signalled_at = now()
-                  where application_id in ${sql(pending.map((p) => p.application_id))}`;
-        signalled += pending.length;
-        beat({ signalled });
-      }
       await sql`update batches set selected_at = coalesce(selected_at, now()) where id = ${b.batchId}`;
-      const counts = await sql<Array<{ outcome: SelectionOutcome; n: number }>>`
-        select outcome, count(*)::int as n from selection_results where batch_id = ${b.batchId} group by outcome`;
-      const count = (o: SelectionOutcome) => counts.find((c) => c.outcome === o)?.n ?? 0;
-      return {
-        batchId: b.batchId,
-        members: counts.reduce((s, c) => s + c.n, 0),
-        selected: count('SELECTED'),
-        waitlisted: count('WAITLISTED'),
-        notSelected: count('NOT_SELECTED'),
-        signalled,
-      };
-    },
-  };
+      return { ...(await selectionSummary(b.batchId)), signalled: 0 };
+  }
+
+  /**
+   * V5 (issue 13): tells each member of a ranked batch its result (which sends the RESULT_*
+   * e-mail), `FANOUT_CONCURRENCY` signals in flight, progress in the heartbeat and in
+   * `selection_results.signalled_at`, so a retry goes on where the last attempt stopped;
+   * a repeated signal is harmless (the application keeps the first result).
+   */
+  async function publishSelection(b: { callId: string; batchId: string }): Promise<SelectionSummary> {
+    const { signalled } = await publishSelectionResults({ sql, client: deps.client, concurrency: deps.fanOutConcurrency ?? DEFAULT_FANOUT_CONCURRENCY }, b);
+    return { ...(await selectionSummary(b.batchId)), signalled };
+  }
+
+  /** V5: the counts of a batch's written ranking. */
+  async function selectionSummary(batchId: string): Promise<Omit<SelectionSummary, 'signalled'>> {
+    const counts = await sql<Array<{ outcome: SelectionOutcome; n: number }>>`
+      select outcome, count(*)::int as n from selection_results where batch_id = ${batchId} group by outcome`;
+    const count = (o: SelectionOutcome) => counts.find((c) => c.outcome === o)?.n ?? 0;
+    return {
+      batchId,
+      members: counts.reduce((s, c) => s + c.n, 0),
+      selected: count('SELECTED'),
+      waitlisted: count('WAITLISTED'),
+      notSelected: count('NOT_SELECTED'),
+    };
+  }
 }

@@ -6,6 +6,8 @@ import { closeOutActivities } from './closeout';
 import { collectorActivities } from './collector';
 import { evaluationActivities } from './evaluation';
 import { evaluatorActivities } from './evaluators';
+import { fanOut, resumedProgress } from './fanout';
+import { DEFAULT_FANOUT_CONCURRENCY, signalMember } from './selection-fanout';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 import { operationActivities } from './operation';
 import { waitlistActivities } from './waitlist';
@@ -86,6 +88,8 @@ export function createActivities(deps: ActivityDeps) {
      * V2: at the cutoff, every application whose documents were accepted on or before it
      * and that has no batch joins this one. Re-running it (a retry) finds the same members
      * and signals them again, which the application workflow treats as the same fact.
+     * Issue 13: the members are told `FANOUT_CONCURRENCY` at a time, in id order, with the
+     * progress in the heartbeat; a retry after a crash goes on after the last reported one.
      */
     async closeBatch(b: { callId: string; batchId: string; cutoff: IsoDate }): Promise<{ members: number; stillWaiting: number }> {
       const members = await sql.begin(async (tx) => {
@@ -94,13 +98,21 @@ export function createActivities(deps: ActivityDeps) {
           where call_id = ${b.callId} and batch_id is null and status = 'DOCUMENTS_COMPLETE'
             and documents_accepted_on <= ${b.cutoff}`;
         await tx`update batches set closed_at = coalesce(closed_at, now()) where id = ${b.batchId}`;
-        return tx<Array<{ id: string }>>`select id from applications where batch_id = ${b.batchId} order by id`;
+        return tx<Array<{ id: string }>>`select id from applications where batch_id = ${b.batchId} order by id collate "C"`;
       });
-      for (const m of members) {
-        await deps.client.workflow
-          .getHandle(applicationWorkflowId(b.callId, m.id))
-          .signal(batchAssignedSignal, { batchId: b.batchId, cutoff: b.cutoff });
-      }
+      const resumed = resumedProgress();
+      const cursor = resumed?.cursor;
+      // The same order as the query's (byte order of the ids), so the cursor means the same.
+      const todo = cursor === undefined ? members : members.filter((m) => Buffer.compare(Buffer.from(m.id), Buffer.from(String(cursor))) > 0);
+      await fanOut(todo, {
+        concurrency: deps.fanOutConcurrency ?? DEFAULT_FANOUT_CONCURRENCY,
+        keyOf: (m) => m.id,
+        base: { done: members.length - todo.length, total: members.length, ...(cursor !== undefined ? { cursor } : {}) },
+        send: (m) =>
+          signalMember(() =>
+            deps.client.workflow.getHandle(applicationWorkflowId(b.callId, m.id)).signal(batchAssignedSignal, { batchId: b.batchId, cutoff: b.cutoff }),
+          ),
+      });
       // Counts, not ids: a batch of thousands must not land in the call workflow's history.
       const [{ n }] = await sql<Array<{ n: number }>>`
         select count(*)::int as n from applications where call_id = ${b.callId} and batch_id is null and status = 'DOCUMENTS_COMPLETE'`;

@@ -17,6 +17,8 @@ export interface ActivityDeps {
   operationsEmail: string;
   /** N2/N3: the service's public URL, under which notices link to applications and queues. */
   publicUrl?: string;
+  /** Issue 13: signals in flight at once when a batch tells its members (FANOUT_CONCURRENCY). */
+  fanOutConcurrency?: number;
   /** O4: Prometheus, when configured: the monthly check pulls its month first, the collector workflow daily. */
   collector?: CollectorSettings;
 }

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BatchDeadlineKind, SelectionSummary } from '../activities/evaluation';
+import { continueAsNewWith, historyTooLong } from './history-bound';
 import type { AuditEntry } from './messages';
 import {
   addDays,
@@ -28,7 +29,22 @@ export interface BatchInput {
   cutoff: IsoDate;
   /** I4: evaluators needed per application before selection. */
   minEvaluators: number;
+  /** Issue 13: continue as new past this many history events (absent: the default). */
+  historyBound?: number;
 }
+
+/** Issue 13: what a batch carries into its next run: its state and where its clock stands. */
+export interface BatchCarry {
+  state: BatchState;
+  clock: { reviewWarned: boolean; resultsWarned: boolean; reviewOverdueAt: number; resultsOverdueAt: number; evaluatorsToldMissed: boolean };
+  /** The selection was made and its results are still to be told to the members. */
+  publishPending: boolean;
+}
+
+/** docs/PATCHING.md (issue 13): the Update answers once the ranking is stored; the members are told after. */
+export const SELECTION_EARLY_ANSWER_PATCH = 'scale-selection-early-answer-2026-12';
+/** docs/PATCHING.md (issue 13): the batch continues as new past its history bound. */
+export const BATCH_BOUNDED_HISTORY_PATCH = 'scale-batch-bounded-history-2026-12';
 
 export type SelectionState =
   | { state: 'NOT_STARTED' }
@@ -62,9 +78,14 @@ const { checkBatchDeadline, beginSelection, notifyEvaluatorsOfDeadline } = proxy
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 // Thousands of members: the activity heartbeats while it signals them, and resumes on retry.
-const { rankAndPublishBatch } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
+const { rankAndPublishBatch, publishSelection } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+});
+// The ranking over the database: seconds for thousands; what the operator's Update waits for.
+const { rankBatch } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 
@@ -79,9 +100,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * (cutoff + 21) until the selection is made. The selection is an Update: the ranking
  * itself happens in an activity over the database, so history stays small for any size.
  */
-export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
+export async function batchWorkflow(input: BatchInput, carried?: BatchCarry): Promise<BatchState> {
   const { reviewDue, notificationDue } = batchDeadlines(input.cutoff);
-  const state: BatchState = {
+  const state: BatchState = carried?.state ?? {
     ...input,
     reviewDue,
     notificationDue,
@@ -90,6 +111,8 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
     selection: { state: 'NOT_STARTED' },
     notices: [],
   };
+
+  let publishPending = carried?.publishPending ?? false;
 
   setHandler(batchStatusQuery, () => state);
 
@@ -109,7 +132,12 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
             { short: begun.short, shortTotal: begun.shortTotal },
           );
         }
-        const summary = await rankAndPublishBatch({ callId: input.callId, batchId: input.batchId, ...(audit ? { audit } : {}) });
+        const args = { callId: input.callId, batchId: input.batchId, ...(audit ? { audit } : {}) };
+        // Issue 13: answer once the ranking is stored; telling thousands of members follows
+        // in the workflow (publishSelection), and GET of the batch shows how far it got.
+        const early = patched(SELECTION_EARLY_ANSWER_PATCH);
+        const summary = early ? await rankBatch(args) : await rankAndPublishBatch(args);
+        if (early) publishPending = true;
         state.reviewComplete = true;
         state.selection = { state: 'DONE', by: actor, startedAt, doneAt: iso(now()), summary };
         return summary;
@@ -134,10 +162,10 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
   // cutoff + 14 and + 21, daily, until the review is complete / the selection is made ----
   const reviewWarnAt = startOfDayKst(addDays(reviewDue, -AT_RISK_DAYS_BEFORE));
   const resultsWarnAt = startOfDayKst(addDays(notificationDue, -AT_RISK_DAYS_BEFORE));
-  let reviewWarned = false;
-  let resultsWarned = false;
-  let reviewOverdueAt = endOfDayKst(reviewDue) + 1; // T1: the day after the due day has begun
-  let resultsOverdueAt = endOfDayKst(notificationDue) + 1;
+  let reviewWarned = carried?.clock.reviewWarned ?? false;
+  let resultsWarned = carried?.clock.resultsWarned ?? false;
+  let reviewOverdueAt = carried?.clock.reviewOverdueAt ?? endOfDayKst(reviewDue) + 1; // T1: the day after the due day has begun
+  let resultsOverdueAt = carried?.clock.resultsOverdueAt ?? endOfDayKst(notificationDue) + 1;
 
   const check = async (kind: BatchDeadlineKind, day: IsoDate, dueOn: IsoDate) => {
     const r = await checkBatchDeadline({ ...input, kind, day, dueOn });
@@ -148,14 +176,20 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
   // N3: the evaluators who still owe scores are told 3 days before the review is due and
   // once when it is missed (the operators' escalation repeats daily; theirs does not).
   // Gated (docs/PATCHING.md): batches recorded before N3 replay without these activities.
-  let evaluatorsToldMissed = false;
+  let evaluatorsToldMissed = carried?.clock.evaluatorsToldMissed ?? false;
   const tellEvaluators = async (kind: 'EVALUATOR_REVIEW_DUE_SOON' | 'EVALUATOR_REVIEW_MISSED') => {
     if (!patched('n3-evaluator-review-notices')) return;
     await notifyEvaluatorsOfDeadline({ callId: input.callId, batchId: input.batchId, kind, reviewDue });
   };
 
   const done = () => state.selection.state === 'DONE' || (state.empty && state.selection.state === 'NOT_STARTED');
+  const carry = (): Parameters<typeof batchWorkflow> => [
+    input,
+    { state, clock: { reviewWarned, resultsWarned, reviewOverdueAt, resultsOverdueAt, evaluatorsToldMissed }, publishPending },
+  ];
   while (!done()) {
+    // Issue 13: a batch nobody selects escalates daily; its history stays bounded.
+    if (patched(BATCH_BOUNDED_HISTORY_PATCH) && historyTooLong(input.historyBound)) await continueAsNewWith<typeof batchWorkflow>(carry);
     const events: Array<{ at: number; run: () => Promise<void> }> = [];
     if (!state.reviewComplete) {
       if (!reviewWarned) {
@@ -219,5 +253,10 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchState> {
     await next.run();
   }
   await condition(allHandlersFinished);
+  if (publishPending && state.selection.state === 'DONE') {
+    const told = await publishSelection({ callId: input.callId, batchId: input.batchId });
+    state.selection = { ...state.selection, summary: { ...state.selection.summary, signalled: told.signalled } };
+    publishPending = false;
+  }
   return state;
 }

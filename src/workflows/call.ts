@@ -1,8 +1,8 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -22,6 +22,7 @@ import {
   type IsoDate,
 } from '../domain';
 import { batchWorkflow } from './batch';
+import { continueAsNewWith, historyTooLong } from './history-bound';
 import {
   addBatchUpdate,
   applicationWaitingSignal,
@@ -32,9 +33,18 @@ import {
 } from './messages';
 import { refuseRule, refuseState } from '../contracts/refusal';
 
-// closeBatch signals every member and notifyEarlyClose e-mails every applicant: minutes for thousands.
-const { closeBatch, notifyEarlyClose } = proxyActivities<Activities>({
+// notifyEarlyClose e-mails every applicant: minutes for thousands.
+const { notifyEarlyClose } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+// Issue 13: closeBatch signals every member, many at a time; its heartbeat carries how far it
+// got, so a killed attempt is noticed within the heartbeat timeout and the retry goes on from
+// there (no single deadline for the whole batch, however large). Options are no command
+// attribute that replay compares.
+const { closeBatch } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 // One row each. The timeout is also how long an attempt whose worker was killed holds up
@@ -122,6 +132,10 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
 
   // ---- main loop: sleep until the next date that matters, or until something changes ----
   for (;;) {
+    // Issue 13: every wake-up (an application waiting, an Update, a timer) may continue as
+    // new, not only a timer's: thousands of applicationWaiting signals between two dates used
+    // to grow the history without bound. Gated: calls recorded before replay without it.
+    if (patched(BOUNDED_HISTORY_PATCH) && historyTooLong(input.historyBound)) await continueAsNewWith<typeof callWorkflow>(nextRun);
     const due = nextEvent();
     if (!due) break;
     const seen = changed;
@@ -131,14 +145,16 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
     showDetails(due);
     if (wait > 0 && (await condition(() => changed !== seen, wait, { summary: due.summary }))) continue;
     await due.run();
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof callWorkflow>(input, { state, waiting });
-    }
+    if (workflowInfo().continueAsNewSuggested) await continueAsNewWith<typeof callWorkflow>(nextRun);
   }
   await condition(allHandlersFinished);
   setCurrentDetails(`**Call ${state.callId}** finished (support end ${state.supportEndsOn})`);
   return state;
+
+  /** Everything the next run needs so that no caller sees a difference (queries, dates, batches, C2 tally). */
+  function nextRun(): Parameters<typeof callWorkflow> {
+    return [input, { state, waiting }];
+  }
 
   /** H2: the call's current details: intake, batches, what it waits for next. */
   function showDetails(next: CallEvent) {
@@ -207,11 +223,22 @@ export async function callWorkflow(input: CallInput, carry?: CallWorkflowCarry):
       // H2: readable in the Temporal UI's list (metadata of the command, not replayed).
       staticSummary: `batch ${batch.batchId} · call ${state.callId} · cutoff ${batch.cutoff} · ${members} applications`,
       staticDetails: `Evaluation batch of call **${state.callId}**, cutoff ${batch.cutoff} (V2): committee review, then selection.`,
-      args: [{ callId: state.callId, batchId: batch.batchId, cutoff: batch.cutoff, minEvaluators: input.minEvaluators }],
+      args: [
+        {
+          callId: state.callId,
+          batchId: batch.batchId,
+          cutoff: batch.cutoff,
+          minEvaluators: input.minEvaluators,
+          ...(input.historyBound ? { historyBound: input.historyBound } : {}),
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   }
 }
+
+/** docs/PATCHING.md: the call continues as new on any wake-up past its history bound (issue 13). */
+export const BOUNDED_HISTORY_PATCH = 'scale-call-bounded-history-2026-12';
 
 interface CallEvent {
   date: IsoDate;

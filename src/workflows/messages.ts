@@ -124,6 +124,8 @@ export interface CallInput {
   cutoffs: IsoDate[];
   /** Who set the initial cutoffs (the creating operator). */
   cutoffsAddedBy?: string;
+  /** Issue 13: continue as new past this many history events (config WORKFLOW_HISTORY_BOUND; absent: the default). */
+  historyBound?: number;
 }
 
 export interface CallState {

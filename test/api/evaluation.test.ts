@@ -1,10 +1,9 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createActivities } from '../../src/activities';
 import { callRemainingCapacity } from '../../src/activities/capacity';
 import { applicationWorkflowId, endOfDayKst, type Scores } from '../../src/domain';
-import { createTransport } from '../../src/mail';
 import { selectBatchUpdate } from '../../src/workflows/batch';
 import { batchWorkflowId } from '../../src/workflows/call';
+import { directActivities } from '../support/activities';
 import { startTestApp, type TestApp } from '../support/app';
 import { brn, FILES, uniqueBrn } from '../support/fixtures';
 import { applicationView, createCall, eventually, submitAndAccept } from '../support/lifecycle';
@@ -158,16 +157,9 @@ describe('V5 pass mark', () => {
 
     // A retried selection activity: the ranking is reused and every member is told again.
     await app.sql`update selection_results set signalled_at = null where batch_id = ${batch.threshold}`;
-    const transport = createTransport(app.config);
-    const activities = createActivities({
-      sql: app.sql,
-      transport,
-      client: app.client,
-      mailFrom: app.config.MAIL_FROM,
-      operationsEmail: app.config.OPERATIONS_EMAIL,
-    });
+    const { activities, close } = directActivities(app);
     const summary = await activities.rankAndPublishBatch({ callId: calls.threshold, batchId: batch.threshold });
-    transport.close();
+    close();
     expect(summary).toMatchObject({ members: 2, selected: 1, notSelected: 1, signalled: 2 });
     // The selected application's workflow goes on (to allocation) and gets the repeat; the
     // not-selected one has ended, so there is nobody left to tell.

@@ -95,9 +95,9 @@ export function historyFromFixture(json: string): { workflowId: string; history:
  * of a workflow it drove to the end into test/fixtures/histories/<name>.json, which
  * test/replay.test.ts replays against the current workflow code.
  */
-export async function saveHistory(app: TestApp, workflowId: string, name: string) {
+export async function saveHistory(app: TestApp, workflowId: string, name: string, runId?: string) {
   if (!process.env.AIDC_RECORD_HISTORIES) return;
-  const history = await app.client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await app.client.workflow.getHandle(workflowId, runId).fetchHistory();
   writeFileSync(path.join(HISTORY_DIR, `${name}.json`), `${historyToFixture(workflowId, history)}\n`);
 }
 

@@ -161,7 +161,17 @@ export function callRoutes(deps: ApiDeps) {
                   `- **Capacity** T4 ${body.capacity.T4} · H100 ${body.capacity.H100} · BOW ${body.capacity.BOW} cards`,
                 ].join('\n'),
                 taskQueue: config.TEMPORAL_TASK_QUEUE,
-                args: [{ callId: body.id, closesOn: body.closesOn, supportEndsOn: body.supportEndsOn, cutoffs, cutoffsAddedBy: addedBy, minEvaluators: body.settings.minEvaluators }],
+                args: [
+                  {
+                    callId: body.id,
+                    closesOn: body.closesOn,
+                    supportEndsOn: body.supportEndsOn,
+                    cutoffs,
+                    cutoffsAddedBy: addedBy,
+                    minEvaluators: body.settings.minEvaluators,
+                    ...(config.WORKFLOW_HISTORY_BOUND ? { historyBound: config.WORKFLOW_HISTORY_BOUND } : {}),
+                  },
+                ],
                 ...searchAttributes,
               }),
             );

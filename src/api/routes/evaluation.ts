@@ -255,6 +255,9 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
             startedAt: batch.selection_started_at,
             by: batch.selection_started_by,
             selectedAt: batch.selected_at,
+            // Issue 13: the selection answers once the ranking is stored; this is how many
+            // members have been told their result so far (V5, the RESULT_* notices follow).
+            notified: { done: ranking.filter((r) => r.signalled_at !== null).length, total: ranking.length },
           },
           ranking: ranking.map((r) => ({
             rank: r.rank,
