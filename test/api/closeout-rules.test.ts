@@ -2,7 +2,7 @@ import { addMonthsClamped, kstDateOf } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
 import { allocatedApplication } from '../support/closeout';
 import { applicationView, createCall, eventually, giveSelectionResult, submitAndAccept, submitApplication } from '../support/lifecycle';
-import { draftBody } from '../support/fixtures';
+import { draftFor } from '../support/fixtures';
 
 /**
  * Issue 11's close-out items through the HTTP API against the dev server, a real PostgreSQL
@@ -99,7 +99,7 @@ describe('H1', () => {
 
   test('H1: an operator withdraws a draft on the applicant\'s behalf, audited', async () => {
     const callId = await createCall(app, { supportEndsOn: END });
-    const created = await app.api.post(`/calls/${callId}/applications`, draftBody({}));
+    const created = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId));
     expect(created.status).toBe(201);
     const res = await app.api.post(`/applications/${created.body.id}/withdraw`, { reason: '중복 신청' }, app.operatorKey);
     expect(res.status).toBe(200);

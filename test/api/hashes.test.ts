@@ -1,7 +1,7 @@
 import crypto, { createHash, randomBytes, scryptSync } from 'node:crypto';
 import { sameToken, verifyIssuedSecret } from '../../src/api/secrets';
 import { startTestApp, type TestApp } from '../support/app';
-import { draftBody } from '../support/fixtures';
+import { draftFor } from '../support/fixtures';
 import { createCall } from '../support/lifecycle';
 
 /**
@@ -25,7 +25,7 @@ const oldScrypt = (secret: string) => {
 };
 
 async function draft() {
-  const res = await app.api.post(`/calls/${callId}/applications`, draftBody({}));
+  const res = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId));
   expect(res.status).toBe(201);
   return { id: res.body.id as string, token: res.body.accessToken as string };
 }

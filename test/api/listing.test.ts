@@ -1,6 +1,6 @@
 import { COUNT_CAP } from '../../src/db/applications';
 import { startTestApp, type TestApp } from '../support/app';
-import { draftBody } from '../support/fixtures';
+import { draftFor } from '../support/fixtures';
 import { createCall } from '../support/lifecycle';
 
 /**
@@ -14,7 +14,7 @@ beforeAll(async () => {
   app = await startTestApp({ worker: false });
   callId = await createCall(app);
   for (let i = 0; i < 5; i++) {
-    const res = await app.api.post(`/calls/${callId}/applications`, draftBody({}));
+    const res = await app.api.post(`/calls/${callId}/applications`, await draftFor(app, callId));
     expect(res.status).toBe(201);
     ids.push(res.body.id);
   }

@@ -121,11 +121,11 @@ describe('H4 staff console in chromium', () => {
     expect(audit!.actor).toMatch(/^operator:/); // S4: the console acts as the signed-in operator
   });
 
-  test('H4/I4: confirming a selection before the committee has scored shows the API refusal (409) with its detail and rule id', async () => {
+  test('H4/I4: confirming a selection before the committee has scored shows the API refusal (422, H1: a rule refused) with its detail and rule id', async () => {
     await ops.goto(`${app.url}/console/batches/${callId}/${batchId}`);
     await ops.getByTestId('confirm-selection').getByRole('button').click();
     const problem = ops.getByTestId('confirm-selection').locator('.result.problem');
-    await expect(problem.textContent()).resolves.toContain('409');
+    await expect(problem.textContent()).resolves.toContain('422');
     await expect(problem.locator('.rule').textContent()).resolves.toBe('규칙 I4');
     await expect(problem.textContent()).resolves.toContain('lack scores');
     await screenshot(ops, 'console-refusal');

@@ -58,7 +58,8 @@ test.each(cases)('T2/N/V/O/Q/R: $pool from draft to COMPLETED through the API: a
   // Each case lives in the year after the server's clock, from 4 January on.
   const Y = Number(app.today().slice(0, 4)) + 1;
   await advanceTo(`${Y}-01-04`, 9);
-  const callId = await createCall(app, { supportEndsOn: `${Y}-12-31`, extra: { cutoffs: [`${Y}-01-15`] } });
+  // V9: selected in January, allocated on 1 June: this call keeps a selection for a year before it releases it.
+  const callId = await createCall(app, { supportEndsOn: `${Y}-12-31`, extra: { cutoffs: [`${Y}-01-15`], settings: { selectedReleaseDays: 365 } } });
   const a = await submitAndAccept(app, callId, { resource: pool === 'SHARED' ? { pool, type, units, os: undefined } : { pool, type, units } });
   const view = () => applicationView(app, a.id);
   // T2 before any batch: the support end and R1/R2 (a December end is due on 30 November).

@@ -19,7 +19,7 @@ import { advanceTo, days, HOUR, postSamples, selected, type Allocated } from './
  * (days cannot be waited for); the live path (exporter → scrape → instance label → query)
  * is shown with a fake exporter Prometheus scrapes every second.
  *   A dedicated H100, server h100-a01, 2 GPUs at 5 % and 15 % every day → mean 10 → LOW, warned
- *   B dedicated T4 ×2, t4-b01 at 40 % and t4-b02 at 20 %, both silent on three chosen days → OK 30, 3 days missing
+ *   B dedicated T4 (one server, K1), t4-b01's two GPUs at 40 % and 20 %, silent on three chosen days → OK 30, 3 days missing
  *   C shared BOW ×4 → never pulled (K2)
  */
 let app: TestApp;
@@ -80,7 +80,7 @@ beforeAll(async () => {
     series('h100-a01', '0', 5),
     series('h100-a01', '1', 15),
     series('t4-b01', '0', 40, silent),
-    series('t4-b02', '0', 20, silent),
+    series('t4-b01', '1', 20, silent),
     series('bow-c01', '0', 90), // K2: a shared card's exporter is there, but the pool is not judged
   ]));
   prom = await startPrometheus({ tsdbDir: path.join(work, 'tsdb'), port });
@@ -88,10 +88,10 @@ beforeAll(async () => {
   await advanceTo(app, startOfDayKst(d0) + 10 * HOUR);
   const callId = await createCall(app, { supportEndsOn: addDays(d0, 300), capacity: { T4: 10, H100: 10, BOW: 64 } });
   apps.A = await selected(app, callId, 'H100', 1);
-  apps.B = await selected(app, callId, 'T4', 2);
+  apps.B = await selected(app, callId, 'T4', 1);
   apps.C = await selected(app, callId, 'BOW', 4);
   await allocate(apps.A, ['h100-a01']);
-  await allocate(apps.B, ['t4-b01', 't4-b02']);
+  await allocate(apps.B, ['t4-b01']);
   await allocate(apps.C); // K2: cards, no servers
 }, 240_000);
 

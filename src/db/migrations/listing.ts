@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /**
  * Listings at scale (issue 13): GET /applications pages in (created_at, id) order by keyset

@@ -142,7 +142,7 @@ export function createContext(input: ApplicationInput): ApplicationContext {
   // T2: the live facts (the same object), read by the query so the API computes the deadlines for today.
   Object.defineProperty(state, 'deadlineFacts', {
     enumerable: true,
-    get: () => ({ ...facts, pool: input.pool, supportEnd: input.supportEndsOn }),
+    get: () => ({ ...facts, pool: input.pool, supportEnd: input.supportEndsOn, dataSharingDecemberException: input.dataSharingDecemberException }), // R2 too
   });
   let openCutoffs: IsoDate[] = [];
   let shown: { name: string; date: IsoDate } | undefined;
