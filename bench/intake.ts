@@ -19,8 +19,8 @@
 import { randomBytes } from 'node:crypto';
 import { applicationWorkflowId } from '../src/domain';
 import { applicationWorkflow } from '../src/workflows/application/index';
-import { reviewDocumentsUpdate, statusQuery, type ApplicationInput } from '../src/workflows/messages';
-import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } from '../src/workflows/search-attributes';
+import { reviewDocumentsUpdate, statusQuery, type ApplicationInput } from '../src/contracts/application';
+import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } from '../src/contracts/search-attributes';
 import { runWorker } from '../worker';
 import { COMPANY_DOCUMENTS, draftBody } from '../test/support/fixtures';
 import { inFlight, percentile, startBenchStack, timeEach } from './api-stack';

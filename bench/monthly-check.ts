@@ -40,10 +40,10 @@ import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
 import { startMailInbox } from '../src/runtime/mail-inbox';
 import { freePort } from '../src/runtime/ports';
 import { applicationWorkflow } from '../src/workflows/application/index';
-import { selectionResultSignal } from '../src/workflows/application/evaluation-messages';
-import { allocateUpdate } from '../src/workflows/application/operation-messages';
+import { selectionResultSignal } from '../src/contracts/evaluation';
+import { allocateUpdate } from '../src/contracts/operation';
 import { callWorkflow } from '../src/workflows/call';
-import { batchAssignedSignal, reviewDocumentsUpdate, statusQuery } from '../src/workflows/messages';
+import { batchAssignedSignal, reviewDocumentsUpdate, statusQuery } from '../src/contracts/application';
 import { runWorker } from '../worker';
 
 const ALLOCATIONS = 2000;

@@ -26,9 +26,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { addDays, applicationWorkflowId, callWorkflowId, CRITERIA, kstDateOf, poolOf, type AcceleratorType, type Scores } from '../src/domain';
-import { selectionResultSignal } from '../src/workflows/application/evaluation-messages';
-import { batchIdOf, batchWorkflowId, callWorkflow } from '../src/workflows/call';
-import { applicationWaitingSignal, type ApplicationInput } from '../src/workflows/messages';
+import { selectionResultSignal } from '../src/contracts/evaluation';
+import { callWorkflow } from '../src/workflows/call';
+import { batchIdOf, batchWorkflowId } from '../src/contracts/ids';
+import { applicationWaitingSignal } from '../src/contracts/call';
+import type { ApplicationInput } from '../src/contracts/application';
 import { seededRandom } from '../test/support/random';
 import { pool, seconds, startIdleMemberWorkflows, step, took, withBenchStack } from './stack';
 

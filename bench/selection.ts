@@ -32,8 +32,8 @@ import {
   type Scores,
 } from '../src/domain';
 import { batchWorkflow } from '../src/workflows/batch';
-import { batchWorkflowId } from '../src/workflows/call';
-import type { ApplicationInput } from '../src/workflows/messages';
+import { batchWorkflowId } from '../src/contracts/ids';
+import type { ApplicationInput } from '../src/contracts/application';
 import { seededRandom } from '../test/support/random';
 import { pool, seconds, startIdleMemberWorkflows, step, took, withBenchStack } from './stack';
 

@@ -14,7 +14,7 @@ import { startMailInbox } from '../src/runtime/mail-inbox';
 import { freePort } from '../src/runtime/ports';
 import { applicationWorkflowId, type AcceleratorType, type IsoDate, type Pool } from '../src/domain';
 import { connectClient } from '../src/temporal';
-import type { ApplicationInput } from '../src/workflows/messages';
+import type { ApplicationInput } from '../src/contracts/application';
 import { runWorker } from '../worker';
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

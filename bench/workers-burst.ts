@@ -34,8 +34,8 @@ import { startMailInbox } from '../src/runtime/mail-inbox';
 import { freeLowPort, freePort } from '../src/runtime/ports';
 import { startTemporalCluster } from '../src/runtime/temporal-cluster';
 import { connectClient } from '../src/temporal';
-import type { ApplicationInput } from '../src/workflows/messages';
-import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } from '../src/workflows/search-attributes';
+import type { ApplicationInput } from '../src/contracts/application';
+import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } from '../src/contracts/search-attributes';
 import { draftBody } from '../test/support/fixtures';
 
 const BURST = Number(process.argv[2] ?? 400);

@@ -18,7 +18,7 @@ import { loadConfigOrExit, type Config } from '../src/config';
 import { connectDatabase } from '../src/db';
 import { migrate } from '../src/db/migrate';
 import { connectClient } from '../src/temporal';
-import { ALL_SEARCH_ATTRIBUTES, CLI_SEARCH_ATTRIBUTE_TYPE } from '../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES, CLI_SEARCH_ATTRIBUTE_TYPE } from '../src/contracts/search-attributes';
 
 async function waitFor<T>(what: string, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

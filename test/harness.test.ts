@@ -3,7 +3,7 @@ import { Worker, bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/
 import nodemailer from 'nodemailer';
 import postgres from 'postgres';
 import { clearMail, listMail, waitForMail } from '../src/runtime/mail-inbox';
-import { ALL_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../src/contracts/search-attributes';
 import { createTimeSkippingEnv, freshDatabase, testServices } from './support/services';
 import type { sleepForDays } from './support/sleep-workflow';
 

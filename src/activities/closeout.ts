@@ -1,8 +1,9 @@
 import { writeAudit } from '../db/audit';
 import { recordInvitation, surveyedUsers } from '../db/surveys';
 import type { IsoDate } from '../domain';
-import type { CloseOutView } from '../workflows/application/closeout-messages';
-import type { ApplicationStatus, AuditEntry, TimelineEntry } from '../workflows/messages';
+import type { CloseOutView } from '../contracts/closeout';
+import type { ApplicationStatus, TimelineEntry } from '../contracts/application';
+import type { AuditEntry } from '../contracts/audit';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
 
 /** R6: the form an invited user answers the survey at (under the service's public URL, N2). */

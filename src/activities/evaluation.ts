@@ -12,7 +12,8 @@ import {
   type Scores,
   type SelectionOutcome,
 } from '../domain';
-import type { AuditEntry } from '../workflows/messages';
+import type { AuditEntry } from '../contracts/audit';
+import type { BatchDeadlineKind, SelectionSummary } from '../contracts/batch';
 import { writeAudit } from '../db/audit';
 import { capacityBeyondWaitlist } from './capacity';
 import { createNotify, notifyOrReport, type ActivityDeps } from './notify';
@@ -137,18 +138,6 @@ export const MISSING_LISTED = 50;
 
 export const missingList = (p: BatchProgress, limit = MISSING_LISTED) =>
   p.short.slice(0, limit).map((m) => ({ applicationId: m.applicationId, title: m.title, evaluators: m.evaluators, needed: p.minEvaluators }));
-
-export type BatchDeadlineKind = 'REVIEW_AT_RISK' | 'REVIEW_OVERDUE' | 'RESULTS_AT_RISK' | 'RESULTS_OVERDUE';
-
-export interface SelectionSummary {
-  batchId: string;
-  members: number;
-  selected: number;
-  waitlisted: number;
-  notSelected: number;
-  /** Members whose application workflow got its result (repeats included on retry). */
-  signalled: number;
-}
 
 /** Activities of the evaluation phase (idempotent: Temporal may run any of them again). */
 export function evaluationActivities(deps: ActivityDeps) {

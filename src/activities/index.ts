@@ -1,6 +1,7 @@
 import { writeAudit } from '../db/audit';
 import { applicationWorkflowId, type IsoDate } from '../domain';
-import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus, type AuditEntry } from '../workflows/messages';
+import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus } from '../contracts/application';
+import type { AuditEntry } from '../contracts/audit';
 import { changeRequestActivities } from './change-requests';
 import { closeOutActivities } from './closeout';
 import { collectorActivities } from './collector';

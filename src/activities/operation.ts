@@ -2,7 +2,7 @@ import type { Sql } from '../db';
 import { pullUtilisation } from '../collector/pull';
 import { writeAudit } from '../db/audit';
 import { recordAllocationServers, serverProblem } from '../db/inventory';
-import type { AuditEntry } from '../workflows/messages';
+import type { AuditEntry } from '../contracts/audit';
 import {
   DEFAULT_UTILISATION_THRESHOLDS,
   firstDayOfIsoMonth,

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Sql } from '../db';
 import { applicationWorkflowId, type AcceleratorType, type Scores, type SelectionOutcome } from '../domain';
-import { selectionResultSignal, type SelectionResult } from '../workflows/application/evaluation-messages';
+import { selectionResultSignal, type SelectionResult } from '../contracts/evaluation';
 import { fanOut, resumedProgress } from './fanout';
 
 /** Issue 13: signals in flight at once when a batch tells its members (V2, V5); config FANOUT_CONCURRENCY. */

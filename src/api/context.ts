@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Sql } from '../db';
 import { writeAudit } from '../db/audit';
 import { kstDateOf, type IsoDate } from '../domain';
-import type { AuditEntry } from '../workflows/messages';
+import type { AuditEntry } from '../contracts/audit';
 import type { Actor } from './auth';
 import { actorLabel } from './auth';
 import { jsonTextErrors } from './boundary';

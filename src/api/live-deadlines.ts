@@ -1,5 +1,5 @@
 import { currentDeadlines, type IsoDate } from '../domain';
-import type { ApplicationState } from '../workflows/messages';
+import type { ApplicationState } from '../contracts/application';
 
 /**
  * T2: the deadlines of a running application as of the API's today, through the domain's

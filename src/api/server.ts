@@ -7,7 +7,7 @@ import { loadConfigOrExit, type Config } from '../config';
 import { logErrorSafely } from '../safe-log';
 import { connectDatabase, type Sql } from '../db';
 import { connectClient } from '../temporal';
-import { StatusAttr } from '../workflows/search-attributes';
+import { StatusAttr } from '../contracts/search-attributes';
 import { createTransport } from '../mail';
 import { createApp } from './app';
 import { createApiKey } from './auth';

@@ -1,6 +1,6 @@
 import type { Sql } from '../db';
 import { CRITERIA, kstDateOf, nextDeadline, OUTCOME_CATEGORIES, OUTCOME_CATEGORY_NAMES, type IsoDate } from '../domain';
-import type { CloseOutView } from '../workflows/application/closeout-messages';
+import type { CloseOutView } from '../contracts/closeout';
 import { DEADLINE_LABELS, label, OUTCOME_LABELS, STATUS_LABELS } from './labels';
 import type { Cell, Sheet } from './spreadsheet';
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeArgs } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeArgs } from '../contracts/search-attributes';
 import { assertPortFree } from './ports';
 import { spawnServer, stopLeftoverServer, tail } from './processes';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
-import { ALL_SEARCH_ATTRIBUTES, CLI_SEARCH_ATTRIBUTE_TYPE } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES, CLI_SEARCH_ATTRIBUTE_TYPE } from '../contracts/search-attributes';
 import { assertPortFree, freeLowPort } from './ports';
 import { spawnServer, stopLeftoverServer, tail } from './processes';
 import { CLUSTER_DYNAMIC_CONFIG_FILE, clusterConfigYaml, type ClusterPorts } from './temporal-cluster-config';

@@ -1,16 +1,21 @@
 import {
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { BatchDeadlineKind, SelectionSummary } from '../activities/evaluation';
 import { continueAsNewWith, historyTooLong } from './history-bound';
-import type { AuditEntry } from './messages';
+import {
+  batchStatusQuery,
+  selectBatchUpdate,
+  type BatchDeadlineKind,
+  type BatchInput,
+  type BatchState,
+  type SelectionSummary,
+} from '../contracts/batch';
+import type { AuditEntry } from '../contracts/audit';
 import {
   addDays,
   AT_RISK_DAYS_BEFORE,
@@ -22,16 +27,6 @@ import {
   type IsoDate,
 } from '../domain';
 import { refuseRule, refuseState } from '../contracts/refusal';
-
-export interface BatchInput {
-  callId: string;
-  batchId: string;
-  cutoff: IsoDate;
-  /** I4: evaluators needed per application before selection. */
-  minEvaluators: number;
-  /** Issue 13: continue as new past this many history events (absent: the default). */
-  historyBound?: number;
-}
 
 /** Issue 13: what a batch carries into its next run: its state and where its clock stands. */
 export interface BatchCarry {
@@ -45,33 +40,6 @@ export interface BatchCarry {
 export const SELECTION_EARLY_ANSWER_PATCH = 'scale-selection-early-answer-2026-12';
 /** docs/PATCHING.md (issue 13): the batch continues as new past its history bound. */
 export const BATCH_BOUNDED_HISTORY_PATCH = 'scale-batch-bounded-history-2026-12';
-
-export type SelectionState =
-  | { state: 'NOT_STARTED' }
-  | { state: 'IN_PROGRESS'; by: string; startedAt: string }
-  | { state: 'DONE'; by: string; startedAt: string; doneAt: string; summary: SelectionSummary };
-
-export interface BatchState {
-  callId: string;
-  batchId: string;
-  cutoff: IsoDate;
-  minEvaluators: number;
-  /** V2: cutoff + 14 and cutoff + 21. */
-  reviewDue: IsoDate;
-  notificationDue: IsoDate;
-  /** Whether the last review check found every member with its I4 minimum. */
-  reviewComplete: boolean;
-  /** A deadline check found no member left in play (none joined, or all withdrew): nothing to keep. */
-  empty: boolean;
-  selection: SelectionState;
-  /** N: the deadline notices sent so far (kind and the day each stands for). */
-  notices: Array<{ kind: BatchDeadlineKind; day: IsoDate; missing: number }>;
-}
-
-export const batchStatusQuery = defineQuery<BatchState>('batchStatus');
-/** V5: the operator runs the batch's selection; refused (409) once it has begun or been made. */
-/** V5: the operator selects; `audit` (S4) is written in the ranking's transaction. */
-export const selectBatchUpdate = defineUpdate<SelectionSummary, [{ actor: string; audit?: AuditEntry }]>('selectBatch');
 
 const { checkBatchDeadline, beginSelection, notifyEvaluatorsOfDeadline } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -30,7 +30,8 @@ import {
   earlyCloseUpdate,
   type CallInput,
   type CallState,
-} from './messages';
+} from '../contracts/call';
+import { batchIdOf, batchWorkflowId } from '../contracts/ids';
 import { refuseRule, refuseState } from '../contracts/refusal';
 
 // notifyEarlyClose e-mails every applicant: minutes for thousands.
@@ -246,9 +247,3 @@ interface CallEvent {
   summary: string;
   run: () => Promise<void>;
 }
-
-export function batchIdOf(callId: string, cutoff: IsoDate): string {
-  return `${callId}-${cutoff}`;
-}
-
-export const batchWorkflowId = (batchId: string) => `batch-${batchId}`;

@@ -1,16 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { EvaluatorsAssignedInput } from '../contracts/evaluator-notices';
 
 const { notifyEvaluatorsAssigned } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
-
-export interface EvaluatorsAssignedInput {
-  callId: string;
-  batchId: string;
-  evaluatorIds: string[];
-}
 
 /**
  * N3: the assignment notice of a batch's evaluators. Started by POST

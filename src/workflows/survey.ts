@@ -1,23 +1,15 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addDays, kstDateOf, nextSurveyDate, startOfDayKst, type IsoDate } from '../domain';
+import type { SurveyInput } from '../contracts/survey';
 
 const { sendSurvey } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 
-export interface SurveyInput {
-  callId: string;
-  /** R6: the call's survey day, 'MM-DD'. */
-  surveyOn: string;
-  supportEndsOn: IsoDate;
-}
-
 /** The survey goes out in the morning of its day (Seoul), not at midnight. */
 const SEND_HOUR_KST = 9;
-
-export const surveyWorkflowId = (callId: string) => `survey-${callId}`;
 
 /**
  * R6: once a year, on the call's survey day, every active user of the call gets the

@@ -1,5 +1,5 @@
 import { applicationWorkflowId, formatDeadlineKo, kstDateOf } from '../../src/domain';
-import { surveyWorkflowId } from '../../src/workflows/survey';
+import { surveyWorkflowId } from '../../src/contracts/ids';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { allocatedApplication, closeOutOwed, handInBoth, validReport, validSharing } from '../support/closeout';
 import { draftBody, draftFor, FILES, uniqueBrn } from '../support/fixtures';

@@ -1,8 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { callRemainingCapacity } from '../../src/activities/capacity';
 import { applicationWorkflowId, endOfDayKst, type Scores } from '../../src/domain';
-import { selectBatchUpdate } from '../../src/workflows/batch';
-import { batchWorkflowId } from '../../src/workflows/call';
+import { selectBatchUpdate } from '../../src/contracts/batch';
+import { batchWorkflowId } from '../../src/contracts/ids';
 import { directActivities } from '../support/activities';
 import { startTestApp, type TestApp } from '../support/app';
 import { brn, FILES, uniqueBrn } from '../support/fixtures';

@@ -3,7 +3,7 @@ import { createActivities } from '../../src/activities';
 import { POISON_NOTICE } from '../../src/activities/outbox';
 import { applicationWorkflowId } from '../../src/domain';
 import { createTransport } from '../../src/mail';
-import type { ApplicationState } from '../../src/workflows/messages';
+import type { ApplicationState } from '../../src/contracts/application';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { saveHistory } from '../support/closeout';
 import { applicationView, createCall, eventually, submitApplication } from '../support/lifecycle';

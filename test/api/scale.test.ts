@@ -1,9 +1,9 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { applicationWorkflowId, callWorkflowId, endOfDayKst, MS_PER_DAY } from '../../src/domain';
-import { batchStatusQuery } from '../../src/workflows/batch';
-import { batchWorkflowId } from '../../src/workflows/call';
-import { callStatusQuery } from '../../src/workflows/messages';
+import { batchStatusQuery } from '../../src/contracts/batch';
+import { batchWorkflowId } from '../../src/contracts/ids';
+import { callStatusQuery } from '../../src/contracts/call';
 import { directActivities } from '../support/activities';
 import { startTestApp, type TestApp } from '../support/app';
 import { saveHistory } from '../support/closeout';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { addDays, applicationWorkflowId, endOfDayKst, expectedBatchCutoff, type IsoDate } from '../../src/domain';
-import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../../src/workflows/search-attributes';
+import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../../src/contracts/search-attributes';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { launchChromium } from '../support/browser';
 import { COMPANY_DOCUMENTS, draftBody, draftFor } from '../support/fixtures';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { applicationWorkflowId } from '../../src/domain';
-import { reviewDocumentsUpdate } from '../../src/workflows/messages';
+import { reviewDocumentsUpdate } from '../../src/contracts/application';
 import { startTestApp, type TestApp } from '../support/app';
 import { createCall, submitApplication } from '../support/lifecycle';
 

@@ -6,7 +6,8 @@ import path from 'node:path';
  * a circle. Read from the TypeScript sources (type-only imports count for circles too: a
  * circle of types is still two modules that cannot be understood apart).
  *
- * Layers, bottom up: domain (pure rules) and contracts (messages, refusals) → workflows,
+ * Layers, bottom up: domain (pure rules) and contracts (messages, request/view types, workflow
+ * ids, search attributes, refusals; contracts import only domain) → workflows,
  * notices, db → activities → api, console → runtime, worker, scripts.
  */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -97,6 +98,46 @@ test('issue 10: domain, contracts, workflows, notices and db never import from t
       if (target === layerOf(file) || allowed.includes(target)) continue;
       if (layerOf(file) === 'workflows' && target === 'activities' && typeOnly) continue;
       wrong.push(`${rel(file)} → ${rel(to)}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+});
+
+/**
+ * Issue 10 item 2: message definitions, request/view types, search attributes and workflow ids
+ * live in src/contracts. The only imports from src/workflows left above it are the workflow
+ * functions the API starts (`client.workflow.start(callWorkflow, …)`), listed here by name.
+ */
+const WORKFLOW_STARTS: Record<string, string[]> = {
+  'src/api/routes/applications.ts → src/workflows/application/index.ts': ['applicationWorkflow'],
+  'src/api/routes/calls.ts → src/workflows/call.ts': ['callWorkflow'],
+  'src/api/routes/calls.ts → src/workflows/survey.ts': ['surveyWorkflow'],
+  'src/api/routes/evaluation.ts → src/workflows/evaluator-notices.ts': ['evaluatorsAssignedWorkflow'],
+};
+
+/** The names one file imports from the module `to` resolves to. */
+function importedNames(file: string, to: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const known = new Set([to]);
+  const names: string[] = [];
+  for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+['"]([^'"]+)['"]/g)) {
+    if (resolve(file, m[2]!, known) !== to) continue;
+    names.push(...m[1]!.split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()).filter(Boolean));
+  }
+  return names.sort();
+}
+
+test('issue 10: activities, api and console import messages from src/contracts, never from src/workflows', () => {
+  const wrong: string[] = [];
+  for (const [file, edges] of graph()) {
+    if (!['activities', 'api', 'console'].includes(layerOf(file))) continue;
+    for (const { to, typeOnly } of edges) {
+      if (layerOf(to) !== 'workflows') continue;
+      const edge = `${rel(file)} → ${rel(to)}`;
+      const allowed = WORKFLOW_STARTS[edge];
+      const names = importedNames(file, to);
+      if (allowed && !typeOnly && names.every((n) => allowed.includes(n))) continue;
+      wrong.push(`${edge} (${names.join(', ')})`);
     }
   }
   expect(wrong).toEqual([]);

@@ -4,12 +4,10 @@ import {
   addDays, applicationWorkflowId, callWorkflowId, CRITERION_KEYS, endOfDayKst, kstDateOf, setupEndDate, startOfDayKst,
   supplementDueDate, SUPPLEMENT_DAYS, type Scores,
 } from '../../src/domain';
-import { allocateUpdate, setupDoneUpdate } from '../../src/workflows/application/operation-messages';
-import { selectionResultSignal } from '../../src/workflows/application/evaluation-messages';
-import {
-  batchAssignedSignal, reviewDocumentsUpdate, type CallInput, statusQuery, submitSupplementUpdate, withdrawUpdate,
-  type ApplicationInput,
-} from '../../src/workflows/messages';
+import { allocateUpdate, setupDoneUpdate } from '../../src/contracts/operation';
+import { selectionResultSignal } from '../../src/contracts/evaluation';
+import { batchAssignedSignal, reviewDocumentsUpdate, statusQuery, submitSupplementUpdate, withdrawUpdate, type ApplicationInput } from '../../src/contracts/application';
+import type { CallInput } from '../../src/contracts/call';
 import { startFastEnv, type FastEnv } from './env';
 
 /**

@@ -1,6 +1,6 @@
 import { addDays, applicationWorkflowId, type AcceleratorType, type IsoDate } from '../../src/domain';
-import { batchAssignedSignal } from '../../src/workflows/messages';
-import { selectionResultSignal } from '../../src/workflows/application/evaluation-messages';
+import { batchAssignedSignal } from '../../src/contracts/application';
+import { selectionResultSignal } from '../../src/contracts/evaluation';
 import { uniqueEmail, type TestApp } from './app';
 import { COMPANY_DOCUMENTS, draftBody, draftFor } from './fixtures';
 import { confirmPractitioner } from './signin';

@@ -6,7 +6,7 @@ import { createActivities } from '../../src/activities';
 import { createTransport } from '../../src/mail';
 import { listMail, type CaughtMail } from '../../src/runtime/mail-inbox';
 import { batchWorkflow } from '../../src/workflows/batch';
-import { batchWorkflowId } from '../../src/workflows/call';
+import { batchWorkflowId } from '../../src/contracts/ids';
 import { LINK_KINDS, type TestApp } from './app';
 import { FILES } from './fixtures';
 import { createCall, submitApplication } from './lifecycle';

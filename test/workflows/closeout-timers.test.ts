@@ -1,6 +1,6 @@
 import { applicationWorkflowId, kstDateOf, startOfDayKst, type IsoDate } from '../../src/domain';
-import { submitResultReportUpdate } from '../../src/workflows/application/closeout-messages';
-import { surveyWorkflowId } from '../../src/workflows/survey';
+import { submitResultReportUpdate } from '../../src/contracts/closeout';
+import { surveyWorkflowId } from '../../src/contracts/ids';
 import { callRemainingCapacity } from '../../src/activities/capacity';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { allocatedApplication, closedStatus, handInBoth, saveHistory, validReport, validSharing } from '../support/closeout';

@@ -1,6 +1,6 @@
 import { addDays, endOfDayKst, startOfDayKst, type IsoDate } from '../../src/domain';
-import { batchStatusQuery } from '../../src/workflows/batch';
-import { batchWorkflowId } from '../../src/workflows/call';
+import { batchStatusQuery } from '../../src/contracts/batch';
+import { batchWorkflowId } from '../../src/contracts/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import { createCall, eventually, submitAndAccept, applicationView } from '../support/lifecycle';
 

@@ -3,7 +3,7 @@ import { publicUrlOf } from '../../src/config';
 import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { saveHistory } from '../support/closeout';
 import { createCall, eventually, submitAndAccept, applicationView } from '../support/lifecycle';
-import { batchWorkflowId } from '../../src/workflows/call';
+import { batchWorkflowId } from '../../src/contracts/ids';
 
 /**
  * N3 on the time-skipping server: an evaluator is e-mailed on assignment, 3 days before

@@ -16,7 +16,7 @@ import {
   type Violation,
 } from '../../domain';
 import { findApplication, type ApplicationRow as Row, type DraftColumns } from '../../db/applications';
-import { statusQuery, type ApplicationState } from '../../workflows/messages';
+import { statusQuery, type ApplicationState } from '../../contracts/application';
 import { logErrorSafely } from '../../safe-log';
 import { sendLink } from '../applicant-session';
 import type { Actor } from '../auth';

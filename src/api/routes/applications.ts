@@ -19,19 +19,8 @@ import {
 } from '../../domain';
 import { titleTaken } from '../../db/applications';
 import { applicationWorkflow } from '../../workflows/application/index';
-import {
-  reviewDocumentsUpdate,
-  submitSupplementUpdate,
-  withdrawUpdate,
-  type ApplicationInput,
-} from '../../workflows/messages';
-import {
-  AcceleratorTypeAttr,
-  CallIdAttr,
-  PoolAttr,
-  PriorityAttr,
-  StatusAttr,
-} from '../../workflows/search-attributes';
+import { reviewDocumentsUpdate, submitSupplementUpdate, withdrawUpdate, type ApplicationInput } from '../../contracts/application';
+import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } from '../../contracts/search-attributes';
 import { decodeCursor, encodeCursor, listApplications } from '../../db/applications';
 import { actorLabel } from '../auth';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';

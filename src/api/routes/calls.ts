@@ -13,10 +13,11 @@ import {
   type IsoDate,
 } from '../../domain';
 import { setSurveyQuestions } from '../../db/surveys';
-import { batchIdOf, callWorkflow } from '../../workflows/call';
-import { surveyWorkflow, surveyWorkflowId } from '../../workflows/survey';
-import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../workflows/messages';
-import { CallIdAttr } from '../../workflows/search-attributes';
+import { callWorkflow } from '../../workflows/call';
+import { surveyWorkflow } from '../../workflows/survey';
+import { batchIdOf, surveyWorkflowId } from '../../contracts/ids';
+import { addBatchUpdate, callStatusQuery, earlyCloseUpdate, type CallState } from '../../contracts/call';
+import { CallIdAttr } from '../../contracts/search-attributes';
 import { actorLabel } from '../auth';
 import { audit, auditEntry, type ApiDeps } from '../context';
 import { conflict, notFound, ruleRefused } from '../errors';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applicationWorkflowId, isoDateSchema } from '../../domain';
 import { changeRequestTarget, listChangeRequests } from '../../db/change-requests';
-import { decideChangeUpdate, requestChangeUpdate } from '../../workflows/application/change-request-messages';
+import { decideChangeUpdate, requestChangeUpdate } from '../../contracts/change-requests';
 import { actorLabel, type Actor } from '../auth';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { forbidden, notFound } from '../errors';

@@ -2,7 +2,7 @@ import * as R from '../responses';
 import { z } from 'zod';
 import { applicationWorkflowId, MISSING_REPORT_CONSEQUENCES } from '../../domain';
 import { findApplicationRef } from '../../db/closeout-cases';
-import { setMissingReportConsequenceUpdate } from '../../workflows/application/closeout-messages';
+import { setMissingReportConsequenceUpdate } from '../../contracts/closeout';
 import { actorLabel } from '../auth';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { conflict, notFound } from '../errors';

@@ -16,14 +16,8 @@ import {
   type IsoDate,
 } from '../../domain';
 import type { Sql } from '../../db';
-import {
-  reviewCloseOutUpdate,
-  submitDataSharingUpdate,
-  submitResultReportUpdate,
-  type CloseOutItemName,
-  type CloseOutView,
-} from '../../workflows/application/closeout-messages';
-import { statusQuery } from '../../workflows/messages';
+import { reviewCloseOutUpdate, submitDataSharingUpdate, submitResultReportUpdate, type CloseOutItemName, type CloseOutView } from '../../contracts/closeout';
+import { statusQuery } from '../../contracts/application';
 import { actorLabel, type Actor } from '../auth';
 import { audit, auditEntry, type ApiDeps } from '../context';
 import { documentStore } from '../document-store';

@@ -4,7 +4,7 @@ import { capacityBeyondWaitlist, callRemainingCapacity } from '../../activities/
 import type { Sql } from '../../db';
 import { waitlistOf } from '../../db/waitlist';
 import { applicationRef, batchSelectionLock, committeeSummaryOf, opinionsOf, writeCommitteeSummary } from '../../db/selection';
-import { changeWaitlistedResourceUpdate } from '../../workflows/application/selected-messages';
+import { changeWaitlistedResourceUpdate } from '../../contracts/selection';
 import { actorLabel } from '../auth';
 import { audit, auditEntry, auditWritten, type ApiDeps } from '../context';
 import { conflict, notFound } from '../errors';

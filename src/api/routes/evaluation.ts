@@ -20,11 +20,11 @@ import {
   type DocumentType,
   type IsoDate,
 } from '../../domain';
-import { batchProgress, missingList, type BatchDeadlineKind } from '../../activities/evaluation';
+import { batchProgress, missingList } from '../../activities/evaluation';
 import type { Sql } from '../../db';
 import { batchSelectionLock } from '../../db/selection';
-import { batchWorkflowId } from '../../workflows/call';
-import { selectBatchUpdate } from '../../workflows/batch';
+import { batchWorkflowId } from '../../contracts/ids';
+import { selectBatchUpdate, type BatchDeadlineKind } from '../../contracts/batch';
 import { evaluatorsAssignedWorkflow } from '../../workflows/evaluator-notices';
 import { actorLabel, type Actor } from '../auth';
 import { audit, auditEntry, type ApiDeps } from '../context';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applicationWorkflowId, EXCLUSION_RULES } from '../../domain';
 import { applicationRef } from '../../db/selection';
-import { excludeUpdate, releaseSelectionUpdate } from '../../workflows/application/selected-messages';
+import { excludeUpdate, releaseSelectionUpdate } from '../../contracts/selection';
 import { actorLabel } from '../auth';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { notFound } from '../errors';

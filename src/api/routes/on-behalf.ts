@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { withdrawDraft } from '../../db/closeout-cases';
-import { setupDoneUpdate } from '../../workflows/application/operation-messages';
-import { withdrawUpdate } from '../../workflows/messages';
+import { setupDoneUpdate } from '../../contracts/operation';
+import { withdrawUpdate } from '../../contracts/application';
 import { actorLabel, type Actor } from '../auth';
 import { auditEntry, auditWritten, type ApiDeps } from '../context';
 import { badRequest, conflict } from '../errors';

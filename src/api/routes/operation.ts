@@ -20,13 +20,8 @@ import {
   type IsoDate,
 } from '../../domain';
 import type { Sql } from '../../db';
-import {
-  allocateUpdate,
-  quarterlyDecisionUpdate,
-  reclaimUpdate,
-  setupDoneUpdate,
-} from '../../workflows/application/operation-messages';
-import { statusQuery, type ApplicationState } from '../../workflows/messages';
+import { allocateUpdate, quarterlyDecisionUpdate, reclaimUpdate, setupDoneUpdate } from '../../contracts/operation';
+import { statusQuery, type ApplicationState } from '../../contracts/application';
 import { actorLabel, type Actor } from '../auth';
 import { liveDeadlines } from '../live-deadlines';
 import { auditEntry, auditWritten, audit, type ApiDeps } from '../context';

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db';
-import type { ApplicationState } from '../../workflows/messages';
+import type { ApplicationState } from '../../contracts/application';
 
 /** The statuses in which the application holds (or held) a granted resource (V5–V7, O1, Q1). */
 const GRANTED = ['SELECTED', 'WAITLISTED', 'ALLOCATED', 'IN_OPERATION', 'CLOSE_OUT', 'COMPLETED'];

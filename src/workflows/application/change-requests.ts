@@ -3,12 +3,8 @@ import { BASE_STORAGE_TB, changeRequestViolations, type IsoDate } from '../../do
 import { refuseState, refuseViolations, ruleRefusal } from '../../contracts/refusal';
 import type { ApplicationContext } from './context';
 import { activities, today } from './context';
-import {
-  decideChangeUpdate,
-  requestChangeUpdate,
-  type ChangeRequestView,
-} from './change-request-messages';
-import type { AllocationView } from './operation-messages';
+import { decideChangeUpdate, requestChangeUpdate, type ChangeRequestView } from '../../contracts/change-requests';
+import type { AllocationView } from '../../contracts/operation';
 
 /** O6: an approved earlier end, as the operation phase waits for it. */
 export interface EarlyEnd {

@@ -10,19 +10,11 @@ import {
   startOfDayKst,
   type IsoDate,
 } from '../../domain';
-import type { ApplicationStatus, AuditEntry } from '../messages';
-import {
-  CLOSE_OUT_ITEMS,
-  reviewCloseOutUpdate,
-  submitDataSharingUpdate,
-  submitResultReportUpdate,
-  type CloseOutItem,
-  type CloseOutDecision,
-  type CloseOutItemName,
-  type CloseOutView,
-} from './closeout-messages';
+import type { ApplicationStatus } from '../../contracts/application';
+import type { AuditEntry } from '../../contracts/audit';
+import { CLOSE_OUT_ITEMS, reviewCloseOutUpdate, submitDataSharingUpdate, submitResultReportUpdate, type CloseOutItem, type CloseOutDecision, type CloseOutItemName, type CloseOutView } from '../../contracts/closeout';
 import { activities, now, today, type ApplicationContext } from './context';
-import type { SupportEnd } from './operation-messages';
+import type { SupportEnd } from '../../contracts/operation';
 import { missingReportPolicy } from './missing-report';
 import { refuseRule, refuseState, refuseViolations } from '../../contracts/refusal';
 

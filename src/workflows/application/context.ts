@@ -12,10 +12,11 @@ import {
   type ApplicationFacts,
   type IsoDate,
 } from '../../domain';
-import type { ApplicationInput, ApplicationState, ApplicationStatus, AuditEntry, WithdrawRequest } from '../messages';
+import type { ApplicationInput, ApplicationState, ApplicationStatus, WithdrawRequest } from '../../contracts/application';
+import type { AuditEntry } from '../../contracts/audit';
 import { noticeFailedReport } from '../../notices/request';
-import type { ExclusionRequest } from './selected-messages';
-import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../search-attributes';
+import type { ExclusionRequest } from '../../contracts/selection';
+import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../../contracts/search-attributes';
 
 /**
  * H2 (docs/PATCHING.md): the readable Temporal UI. Under this patch `record` stores the row

@@ -1,8 +1,9 @@
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import { callWorkflowId, type IsoDate } from '../../domain';
-import { applicationWaitingSignal, batchAssignedSignal } from '../messages';
+import { applicationWaitingSignal } from '../../contracts/call';
+import { batchAssignedSignal } from '../../contracts/application';
 import type { ApplicationContext } from './context';
-import { selectionResultSignal, type SelectionResult } from './evaluation-messages';
+import { selectionResultSignal, type SelectionResult } from '../../contracts/evaluation';
 
 /**
  * Evaluation (V2–V7): wait for the batch whose cutoff follows the day the documents were

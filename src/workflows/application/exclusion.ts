@@ -2,7 +2,7 @@ import { setHandler } from '@temporalio/workflow';
 import { refuseRule, refuseState } from '../../contracts/refusal';
 import { EXCLUDABLE_STATUSES, EXCLUSION_RULES, exclusionRestricts } from '../../domain';
 import { activities, type ApplicationContext } from './context';
-import { excludeUpdate } from './selected-messages';
+import { excludeUpdate } from '../../contracts/selection';
 
 /**
  * E4/E6: an operator excludes the application at any stage before allocation (document

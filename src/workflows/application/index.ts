@@ -1,5 +1,5 @@
 import { setHandler } from '@temporalio/workflow';
-import { FINAL_STATUSES, statusQuery, withdrawUpdate, type ApplicationInput, type ApplicationState } from '../messages';
+import { FINAL_STATUSES, statusQuery, withdrawUpdate, type ApplicationInput, type ApplicationState } from '../../contracts/application';
 import { closeOutPhase } from './closeout';
 import { createContext } from './context';
 import { evaluationPhase } from './evaluation';

@@ -1,6 +1,7 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { addDays, endOfDayKst, startOfDayKst, SUPPLEMENT_REMINDER_DAYS_BEFORE } from '../../domain';
-import { reviewDocumentsUpdate, submitSupplementUpdate, type AuditEntry, type DocumentReviewDecision } from '../messages';
+import { reviewDocumentsUpdate, submitSupplementUpdate, type DocumentReviewDecision } from '../../contracts/application';
+import type { AuditEntry } from '../../contracts/audit';
 import { now, today, type ApplicationContext } from './context';
 import { refuseRule, refuseState } from '../../contracts/refusal';
 

@@ -1,8 +1,8 @@
 import { setHandler } from '@temporalio/workflow';
 import { MISSING_REPORT_CONSEQUENCE_DEFAULT, missingReportActs } from '../../domain';
 import { refuseState } from '../../contracts/refusal';
-import { FINAL_STATUSES } from '../messages';
-import { setMissingReportConsequenceUpdate, type MissingReportCase } from './closeout-messages';
+import { FINAL_STATUSES } from '../../contracts/application';
+import { setMissingReportConsequenceUpdate, type MissingReportCase } from '../../contracts/closeout';
 import { today, type ApplicationContext } from './context';
 
 /**

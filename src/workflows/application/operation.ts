@@ -21,26 +21,12 @@ import {
   type IsoDate,
   type UtilisationVerdict,
 } from '../../domain';
-import type { AuditEntry } from '../messages';
+import type { AuditEntry } from '../../contracts/audit';
 import type { ApplicationContext } from './context';
 import type { exclusionHandling } from './exclusion';
 import type { selectedPhase } from './selected';
 import { activities, now, today } from './context';
-import {
-  allocateUpdate,
-  CAPACITY_REFUSED,
-  quarterlyDecisionUpdate,
-  reclaimUpdate,
-  setupDoneUpdate,
-  type AllocationRequest,
-  type AllocationView,
-  type QuarterlyDecisionRequest,
-  type QuarterlyReviewView,
-  type ReclaimRequest,
-  type ReclaimResult,
-  type SetupDoneRequest,
-  type SupportEnd,
-} from './operation-messages';
+import { allocateUpdate, CAPACITY_REFUSED, quarterlyDecisionUpdate, reclaimUpdate, setupDoneUpdate, type AllocationRequest, type AllocationView, type QuarterlyDecisionRequest, type QuarterlyReviewView, type ReclaimRequest, type ReclaimResult, type SetupDoneRequest, type SupportEnd } from '../../contracts/operation';
 import { refuseRule, refuseState, ruleRefusal, stateRefusal } from '../../contracts/refusal';
 import { changeRequests } from './change-requests';
 import { O5_SHARED_POOL_PATCH, sharedPoolLook } from './shared-pool';

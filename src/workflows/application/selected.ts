@@ -1,9 +1,9 @@
 import { patched, setHandler } from '@temporalio/workflow';
 import { refuseRule, refuseState, refuseViolations } from '../../contracts/refusal';
 import { endOfDayKst, kstDateOf, poolOf, selectionReleaseDates, startOfDayKst, validateResourceRequest, type IsoDate } from '../../domain';
-import type { AuditEntry } from '../messages';
+import type { AuditEntry } from '../../contracts/audit';
 import { activities, now, type ApplicationContext } from './context';
-import { changeWaitlistedResourceUpdate, releaseSelectionUpdate, type ReleaseRequest } from './selected-messages';
+import { changeWaitlistedResourceUpdate, releaseSelectionUpdate, type ReleaseRequest } from '../../contracts/selection';
 
 /**
  * docs/PATCHING.md: V9's clock (a warning to the operators 7 days before, then the release)

@@ -1,6 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { ChangeRequestDetail, IsoDate } from '../../domain';
-import type { AuditEntry } from '../../contracts/audit';
+import type { ChangeRequestDetail, IsoDate } from '../domain';
+import type { AuditEntry } from './audit';
 
 /** O6: a change request as the allocation keeps it. */
 export interface ChangeRequestView {

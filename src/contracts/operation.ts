@@ -1,6 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { AuditEntry } from '../../contracts/audit';
-import type { ChangeRequestView } from './change-request-messages';
+import type { AuditEntry } from './audit';
+import type { ChangeRequestView } from './change-requests';
 import type {
   AcceleratorType,
   IsoDate,
@@ -9,7 +9,7 @@ import type {
   QuarterlyRecommendation,
   ReclaimReason,
   UtilisationVerdict,
-} from '../../domain';
+} from '../domain';
 
 /** O1/K3: what the operator allocates. */
 export interface AllocationRequest {

@@ -1,5 +1,5 @@
 import { defineSignal } from '@temporalio/workflow';
-import type { AcceleratorType, Scores, SelectionOutcome } from '../../domain';
+import type { AcceleratorType, Scores, SelectionOutcome } from '../domain';
 
 /** V5–V7: what the batch's selection decided for one application. */
 export interface SelectionResult {

@@ -1,6 +1,7 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { AcceleratorType, ExclusionRule } from '../../domain';
-import type { ApplicationState, AuditEntry } from '../messages';
+import type { AcceleratorType, ExclusionRule } from '../domain';
+import type { ApplicationState } from './application';
+import type { AuditEntry } from './audit';
 
 /** E4/E6: an operator excludes the application before allocation, with the rule and the reason. */
 export interface ExclusionRequest {

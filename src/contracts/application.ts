@@ -1,12 +1,13 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcceleratorType, ApplicationDeadlines, ApplicationFacts, IsoDate, MissingReportConsequence, Pool, RuleId } from '../domain';
-import type { AuditEntry } from '../contracts/audit';
-import type { CloseOutView } from './application/closeout-messages';
-import type { EvaluationView } from './application/evaluation-messages';
-import type { AllocationView, SupportEnd } from './application/operation-messages';
+import type { AuditEntry } from './audit';
+import type { CloseOutView } from './closeout';
+import type { EvaluationView } from './evaluation';
+import type { AllocationView, SupportEnd } from './operation';
 
 /**
- * Message definitions shared by the workflows and the API. Operator and applicant actions
+ * The application workflow's contract (intake and the whole lifecycle), shared by the workflow,
+ * the activities and the API. Operator and applicant actions
  * that can be refused are Updates (H2): the validator refuses an invalid transition
  * synchronously, before anything is written to history, so the API can answer 409 at once
  * instead of firing a Signal and hoping. Signals are kept for facts the workflow cannot
@@ -84,8 +85,6 @@ export interface ApplicationInput {
   selectedReleaseDays?: number;
 }
 
-export type { AuditEntry } from '../contracts/audit';
-
 export type DocumentReviewDecision =
   | { decision: 'COMPLETE' }
   | { decision: 'SUPPLEMENT'; missingDocuments: string[]; dueDays?: number; note?: string }
@@ -111,40 +110,3 @@ export interface WithdrawRequest {
 export const withdrawUpdate = defineUpdate<ApplicationState, [WithdrawRequest]>('withdraw');
 /** V2: the call workflow put the application into a batch at its cutoff. */
 export const batchAssignedSignal = defineSignal<[{ batchId: string; cutoff: IsoDate }]>('batchAssigned');
-
-// ---- call workflow ----
-
-export interface CallInput {
-  callId: string;
-  /** I4, from the call's settings. */
-  minEvaluators: number;
-  closesOn?: IsoDate;
-  supportEndsOn: IsoDate;
-  /** C2: the call's initial cutoffs; their batch rows are written by POST /calls (S4). */
-  cutoffs: IsoDate[];
-  /** Who set the initial cutoffs (the creating operator). */
-  cutoffsAddedBy?: string;
-  /** Issue 13: continue as new past this many history events (config WORKFLOW_HISTORY_BOUND; absent: the default). */
-  historyBound?: number;
-}
-
-export interface CallState {
-  callId: string;
-  closesOn?: IsoDate;
-  earlyClose?: { closesOn: IsoDate; noticeOn: IsoDate };
-  supportEndsOn: IsoDate;
-  batches: Array<{ batchId: string; cutoff: IsoDate; closed: boolean; members?: number; addedBy: string }>;
-  open: boolean;
-}
-
-export const callStatusQuery = defineQuery<CallState>('callStatus');
-/** C2: an operator adds a batch cutoff. */
-export const addBatchUpdate = defineUpdate<CallState['batches'][number], [{ cutoff: IsoDate; actor: string; audit?: AuditEntry }]>(
-  'addBatch',
-);
-/** C3: early close with at least 21 days' notice. */
-export const earlyCloseUpdate = defineUpdate<CallState, [{ closesOn: IsoDate; actor: string; audit?: AuditEntry }]>('earlyClose');
-/** An application's documents were accepted: the call may need a C2 quarter cutoff. */
-export const applicationWaitingSignal = defineSignal<[{ applicationId: string; acceptedOn: IsoDate }]>(
-  'applicationWaiting',
-);

@@ -1,6 +1,6 @@
-import type { AuditEntry } from '../../contracts/audit';
+import type { AuditEntry } from './audit';
 import { defineUpdate } from '@temporalio/workflow';
-import type { DataRegistrationType, IsoDate, MissingReportConsequence, OutcomeCategory, SharingTerm } from '../../domain';
+import type { DataRegistrationType, IsoDate, MissingReportConsequence, OutcomeCategory, SharingTerm } from '../domain';
 
 /** R1/R2: the two things a close-out asks for. */
 export type CloseOutItemName = 'REPORT' | 'DATA_SHARING';
