@@ -1,9 +1,6 @@
 import type { Sql } from '../db';
 import { waitlistOf } from '../db/waitlist';
-import { capacityAfterWaitlist, remainingCapacity, type AcceleratorType } from '../domain';
-
-/** K5: the statuses in which an application holds its granted resource. */
-export const HOLDING_STATUSES = ['SELECTED', 'ALLOCATED', 'IN_OPERATION'] as const;
+import { capacityAfterWaitlist, HOLDING_CAPACITY_STATUSES, remainingCapacity, type AcceleratorType } from '../domain';
 
 /**
  * K5: a call's capacity left per type: its configured capacity minus what the applications
@@ -18,7 +15,7 @@ export async function callRemainingCapacity(sql: Sql, callId: string, exceptAppl
   if (!call) throw new Error(`call ${callId} not found`);
   const held = await sql<Array<{ type: AcceleratorType; units: number }>>`
     select granted_type as type, granted_units as units from applications
-    where call_id = ${callId} and status in ${sql(HOLDING_STATUSES)} and granted_type is not null
+    where call_id = ${callId} and status in ${sql(HOLDING_CAPACITY_STATUSES)} and granted_type is not null
       and support_ended_on is null and id <> ${exceptApplicationId ?? ''}`;
   return remainingCapacity(call.capacity, held.map((h) => ({ resource: h })));
 }
@@ -31,7 +28,7 @@ export async function callRemainingExtraStorageTb(sql: Sql, callId: string, exce
   const [row] = await sql<Array<{ total: number | null; held: number }>>`
     select (c.capacity->>'extraStorageTb')::numeric::float8 as total,
       coalesce((select sum(a.granted_extra_storage_tb)::float8 from applications a
-        where a.call_id = c.id and a.status in ${sql(HOLDING_STATUSES)} and a.support_ended_on is null
+        where a.call_id = c.id and a.status in ${sql(HOLDING_CAPACITY_STATUSES)} and a.support_ended_on is null
           and a.id <> ${exceptApplicationId ?? ''}), 0) as held
     from calls c where c.id = ${callId}`;
   if (!row) throw new Error(`call ${callId} not found`);

@@ -11,6 +11,7 @@ import {
   type RankingCandidate,
   type Scores,
   type SelectionOutcome,
+  ACTIVE_MEMBER_STATUSES,
 } from '../domain';
 import type { AuditEntry } from '../contracts/audit';
 import type { BatchDeadlineKind, SelectionSummary } from '../contracts/batch';
@@ -21,8 +22,6 @@ import { DEFAULT_FANOUT_CONCURRENCY, publishSelectionResults } from './selection
 
 type Db = Sql | postgres.TransactionSql;
 
-/** Members of a batch still in play: not withdrawn, not out (V2). */
-export const ACTIVE_MEMBER_STATUSES = ['DOCUMENTS_COMPLETE', 'IN_EVALUATION'] as const;
 
 export interface MemberProgress {
   applicationId: string;

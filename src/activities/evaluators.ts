@@ -1,6 +1,5 @@
 import type { Sql } from '../db';
-import { batchDeadlines, type IsoDate } from '../domain';
-import { ACTIVE_MEMBER_STATUSES } from './evaluation';
+import { ACTIVE_MEMBER_STATUSES, batchDeadlines, type IsoDate } from '../domain';
 import { createNotify, type ActivityDeps } from './notify';
 
 export type EvaluatorDeadlineKind = 'EVALUATOR_REVIEW_DUE_SOON' | 'EVALUATOR_REVIEW_MISSED';

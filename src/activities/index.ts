@@ -1,5 +1,5 @@
 import { writeAudit } from '../db/audit';
-import { applicationWorkflowId, type IsoDate } from '../domain';
+import { FINAL_STATUSES, applicationWorkflowId, type IsoDate } from '../domain';
 import { batchAssignedSignal, type ApplicationDeadlinesView, type ApplicationStatus } from '../contracts/application';
 import type { AuditEntry } from '../contracts/audit';
 import { changeRequestActivities } from './change-requests';
@@ -77,7 +77,7 @@ export function createActivities(deps: ActivityDeps) {
     async notifyEarlyClose(c: { callId: string; closesOn: IsoDate }): Promise<{ notified: number }> {
       const rows = await sql<Array<{ id: string }>>`
         select id from applications
-        where call_id = ${c.callId} and status not in ('INELIGIBLE', 'NOT_SELECTED', 'WITHDRAWN', 'COMPLETED', 'RELEASED')`;
+        where call_id = ${c.callId} and status not in ${sql(FINAL_STATUSES)}`;
       for (const r of rows) {
         // N: one applicant's notice that can never go out must not keep the others from theirs.
         await notifyOrReport(notify, { key: `${r.id}:EARLY_CLOSE:${c.closesOn}`, kind: 'EARLY_CLOSE', applicationId: r.id, data: c });

@@ -6,6 +6,10 @@ import {
   RULE_IDS,
   ACCELERATOR_TYPES,
   type DeadlineName,
+  ALLOCATABLE_STATUSES,
+  SUPPORTED_STATUSES,
+  SUPPORT_RUNNING_STATUSES,
+  hasStatus,
 } from '../domain';
 import { documentStore } from '../api/document-store';
 import { apiFor, must } from './api-client';
@@ -118,7 +122,7 @@ function actionsFor(app: any, closeOut: any, operation: any): Html[] {
       <label>자원 <select name="type">${ACCELERATOR_TYPES.map((t) => html`<option ${t === app.resource.type ? html`selected` : ''}>${t}</option>`)}</select></label>
       <label>수량 <input name="units" data-type="number" type="number" min="1" value="${app.resource.units}"></label><label>사유 <textarea name="reason" required></textarea></label>`));
   }
-  if (s === 'SELECTED' || s === 'WAITLISTED') {
+  if (hasStatus(ALLOCATABLE_STATUSES, s)) {
     out.push(action('자원 할당 Allocate (O1, K5)', 'POST', `/applications/${id}/allocation`, html`
       ${app.resource.pool === 'DEDICATED' ? html`<label>서버 Servers (쉼표로 구분, one per unit) <input name="servers" data-type="list" size="40" placeholder="h100-01"></label>` : ''}
       <label>추가 스토리지 TB (K3: 신청 용량 requested) <input name="extraStorageTb" data-type="number" type="number" min="0" value="${String(app.content?.resource?.extraStorageTb ?? 0)}"></label>`, { testid: 'allocate' }));
@@ -130,7 +134,7 @@ function actionsFor(app: any, closeOut: any, operation: any): Html[] {
       <label>결정 <select name="decision"><option>CONTINUE</option><option>INCREASE</option><option>DECREASE</option></select></label>
       <label>메모 <textarea name="note"></textarea></label>`));
   }
-  if (s === 'ALLOCATED' || s === 'IN_OPERATION') {
+  if (hasStatus(SUPPORT_RUNNING_STATUSES, s)) {
     out.push(action('자원 회수 Reclaim (Q2, Q3)', 'POST', `/applications/${id}/reclaim`, html`
       <label>사유 <select name="reason">${Object.entries(RECLAIM_REASON_NAMES).map(([k, v]) => html`<option value="${k}">${v.ko}</option>`)}</select></label>
       <label>확인 내용 <textarea name="text" required></textarea></label>`, { danger: true, confirm: '지금 자원을 회수할까요? Reclaim now?' }));
@@ -147,8 +151,6 @@ function actionsFor(app: any, closeOut: any, operation: any): Html[] {
   return out;
 }
 
-const TRACKED = ['ALLOCATED', 'IN_OPERATION', 'CLOSE_OUT', 'COMPLETED'];
-
 /** H4: one application: status, every T2 deadline, timeline, documents, scores, valid actions. */
 export async function applicationPage({ req, actor, csrf }: PageContext) {
   const api = apiFor(req);
@@ -156,8 +158,8 @@ export async function applicationPage({ req, actor, csrf }: PageContext) {
   const app = await must(api(`/applications/${id}`));
   const [evaluations, closeOut, operation] = await Promise.all([
     api(`/applications/${id}/evaluations`),
-    TRACKED.includes(app.status) ? api(`/applications/${id}/close-out`) : Promise.resolve(undefined),
-    ['ALLOCATED', 'IN_OPERATION'].includes(app.status) ? api(`/applications/${id}/operation`) : Promise.resolve(undefined),
+    hasStatus(SUPPORTED_STATUSES, app.status) ? api(`/applications/${id}/close-out`) : Promise.resolve(undefined),
+    hasStatus(SUPPORT_RUNNING_STATUSES, app.status) ? api(`/applications/${id}/operation`) : Promise.resolve(undefined),
   ]);
   const ev = evaluations.ok ? evaluations.body : { items: [], mean: null, total: null };
   const deadlines = app.deadlines as Partial<Record<DeadlineName, string>>;

@@ -13,6 +13,7 @@ import {
   type IsoDate,
   type RuleId,
   type UtilisationVerdict,
+  OPERATOR_TODAY_STATUSES,
 } from '../domain';
 
 /**
@@ -77,7 +78,7 @@ export async function todaysWork(sql: Sql, today: IsoDate, opts: { callId?: stri
       a.deadlines->>'supplementDue' as supplement_due, a.deadlines->>'setupEnd' as setup_end, b.selected_at,
       coalesce(a.granted_type, a.committee_type, a.accelerator_type) as type, coalesce(a.granted_units, a.committee_units, a.units) as units
     from applications a left join batches b on b.id = a.batch_id
-    where a.status in ('UNDER_REVIEW', 'SUPPLEMENT_REQUESTED', 'SELECTED', 'WAITLISTED', 'ALLOCATED') ${call}`;
+    where a.status in ${sql(OPERATOR_TODAY_STATUSES)} ${call}`;
   const capacityLeft = new Map<string, Record<AcceleratorType, number>>();
   for (const a of apps) {
     const base = { callId: a.call_id, applicationId: a.id, title: a.title, organisation: a.organisation_name };

@@ -14,24 +14,8 @@ import type { AllocationView, SupportEnd } from './operation';
  * refuse (a batch closed, a result computed).
  */
 
-/** The application's status, in the agency's order of things (V1). */
-export type ApplicationStatus =
-  | 'UNDER_REVIEW' // A6: submitted, documents being reviewed
-  | 'SUPPLEMENT_REQUESTED' // A5/I5
-  | 'DOCUMENTS_COMPLETE' // V2: waiting for the next batch cutoff
-  | 'IN_EVALUATION' // V2: member of a batch
-  | 'SELECTED' // V5: waiting for allocation
-  | 'WAITLISTED' // V7: capacity exhausted, kept in rank order
-  | 'NOT_SELECTED' // V5: below 60
-  | 'ALLOCATED' // O1/O2: support period started, environment setup
-  | 'IN_OPERATION' // O4: in use
-  | 'CLOSE_OUT' // R1/R2: support ended, report and data sharing due
-  | 'COMPLETED' // R: report and data sharing accepted
-  | 'INELIGIBLE' // E4, E6, A5
-  | 'WITHDRAWN'
-  | 'RELEASED'; // V9: selected, never allocated in time: the capacity went back (to the waitlist, V7)
-
-export const FINAL_STATUSES: readonly ApplicationStatus[] = ['NOT_SELECTED', 'INELIGIBLE', 'WITHDRAWN', 'COMPLETED', 'RELEASED'];
+export type { ApplicationStatus } from '../domain/lifecycle';
+import type { ApplicationStatus } from '../domain/lifecycle';
 
 export interface TimelineEntry {
   at: string; // ISO instant, workflow time

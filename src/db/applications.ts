@@ -1,4 +1,5 @@
 import type { Sql } from './index';
+import { TITLE_FREEING_STATUSES } from '../domain';
 
 /** An application's row (A1 content beside the columns derived from it). */
 export interface ApplicationRow<Content = Record<string, unknown>> {
@@ -64,9 +65,6 @@ export async function updateDraft(sql: Sql, id: string, c: DraftColumns, content
   return rows.length > 0;
 }
 
-/** A2: the statuses whose application no longer holds its title. */
-export const TITLE_FREEING_STATUSES = ['WITHDRAWN', 'INELIGIBLE'] as const;
-
 /**
  * A2: another submitted application of the same organisation in the same call holds this
  * title (compared by its key); a withdrawn or ineligible one does not (the index agrees).
@@ -75,7 +73,7 @@ export async function titleTaken(sql: Sql, a: { id: string; callId: string; brn:
   const [row] = await sql`
     select 1 from applications
     where call_id = ${a.callId} and brn = ${a.brn} and title_key = ${a.titleKey} and submitted_at is not null
-      and status not in ${sql(TITLE_FREEING_STATUSES as unknown as string[])} and id <> ${a.id}
+      and status not in ${sql(TITLE_FREEING_STATUSES)} and id <> ${a.id}
     limit 1`;
   return Boolean(row);
 }

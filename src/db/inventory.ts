@@ -9,10 +9,9 @@ import {
   type CallCapacity,
   type IsoDate,
   type ServerType,
+  HOLDING_CAPACITY_STATUSES,
 } from '../domain';
 
-/** K5: the statuses in which an application holds its granted resource (see activities/capacity.ts). */
-const HOLDING = ['SELECTED', 'ALLOCATED', 'IN_OPERATION'];
 
 /**
  * K5: capacity changes of one call are serialised with allocations and selections: the same
@@ -30,7 +29,7 @@ export async function heldCapacity(sql: Sql, callId: string): Promise<CallCapaci
     select granted_type as type, coalesce(sum(granted_units), 0)::int as units,
       coalesce(sum(granted_extra_storage_tb), 0)::float8 as extra
     from applications
-    where call_id = ${callId} and status in ${sql(HOLDING)} and granted_type is not null and support_ended_on is null
+    where call_id = ${callId} and status in ${sql(HOLDING_CAPACITY_STATUSES)} and granted_type is not null and support_ended_on is null
     group by granted_type`;
   const held: CallCapacity = { T4: 0, H100: 0, BOW: 0, extraStorageTb: 0 };
   for (const r of rows) {

@@ -1,8 +1,5 @@
-import { DEFAULT_SURVEY_QUESTIONS, type IsoDate, type SurveyAnswers, type SurveyQuestion } from '../domain';
+import { DEFAULT_SURVEY_QUESTIONS, SUPPORTED_STATUSES, type IsoDate, type SurveyAnswers, type SurveyQuestion } from '../domain';
 import type { Sql } from './index';
-
-/** The statuses of an application whose support period started (R6: its user may be asked). */
-export const SUPPORTED_STATUSES = ['ALLOCATED', 'IN_OPERATION', 'CLOSE_OUT', 'COMPLETED'] as const;
 
 /** R6: the call's questions (the defaults when it gave none). */
 export async function surveyQuestionsOf(sql: Sql, callId: string): Promise<SurveyQuestion[]> {

@@ -9,8 +9,5 @@
 export const EXCLUSION_RULES = ['E4', 'E6'] as const;
 export type ExclusionRule = (typeof EXCLUSION_RULES)[number];
 
-/** The statuses before allocation (V1) in which an application can be excluded. */
-export const EXCLUDABLE_STATUSES = ['UNDER_REVIEW', 'SUPPLEMENT_REQUESTED', 'DOCUMENTS_COMPLETE', 'IN_EVALUATION', 'SELECTED', 'WAITLISTED'] as const;
-
 /** E6: a false statement restricts the organisation; E4's other grounds do not. */
 export const exclusionRestricts = (rule: ExclusionRule): boolean => rule === 'E6';

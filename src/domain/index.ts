@@ -3,6 +3,7 @@
  * Temporal workflow code: no Node built-ins, no I/O, no clock, no randomness.
  */
 export * from './rules';
+export * from './lifecycle';
 export * from './dates';
 export * from './closeout';
 export * from './outcomes';

@@ -14,6 +14,8 @@ import {
   RuleViolation,
   titleKey,
   type Violation,
+  EDITABLE_STATUSES,
+  hasStatus,
 } from '../../domain';
 import { findApplication, type ApplicationRow as Row, type DraftColumns } from '../../db/applications';
 import { statusQuery, type ApplicationState } from '../../contracts/application';
@@ -32,8 +34,6 @@ export type ApplicationRow = Row<ApplicationDraft> & { content: Partial<Pick<App
 
 type Call = Awaited<ReturnType<typeof loadCall>>;
 
-/** What an applicant may still change: a draft, or the documents a supplement asks for (A6, I5). */
-export const EDITABLE = ['DRAFT', 'SUPPLEMENT_REQUESTED'];
 
 /** A2: the accelerator type belongs to the pool asked for (on creation and on every edit). */
 export function assertPoolOf(resource: ApplicationDraft['resource']) {
@@ -151,7 +151,7 @@ export function applicationSupport(deps: ApiDeps) {
       ineligibility: state?.ineligibility ?? null,
       batch: state?.batch ?? null,
       documents,
-      missingDocuments: EDITABLE.includes(state?.status ?? app.status) ? await missingFor(app) : [],
+      missingDocuments: hasStatus(EDITABLE_STATUSES, state?.status ?? app.status) ? await missingFor(app) : [],
       supportEnd: state?.supportEnd ?? null,
       closeOut: state?.closeOut ?? null,
       // The final timeline is kept in the row (close-out), for when the workflow cannot be asked.

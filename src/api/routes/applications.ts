@@ -16,6 +16,8 @@ import {
   RuleViolation,
   titleKey,
   type DocumentType,
+  EDITABLE_STATUSES,
+  hasStatus,
 } from '../../domain';
 import { titleTaken } from '../../db/applications';
 import { applicationWorkflow } from '../../workflows/application/index';
@@ -35,7 +37,7 @@ import {
   withdrawSchema,
   type CreateCall,
 } from '../schemas';
-import { applicationSupport, EDITABLE, sameTitleRefused, type ApplicationRow } from './application-support';
+import { applicationSupport, sameTitleRefused, type ApplicationRow } from './application-support';
 import { loadCall } from './calls';
 import { closeOutSettingsOf } from './closeout-settings';
 import { onBehalf } from './on-behalf';
@@ -124,7 +126,7 @@ export function applicationRoutes(deps: ApiDeps) {
       handler: async ({ params, query, actor, req, res }) => {
         const app = await load(params.id);
         assertOwnerOrStaff(actor, app);
-        if (!EDITABLE.includes(app.status)) throw conflict(`documents can change only while DRAFT or SUPPLEMENT_REQUESTED (status is ${app.status})`);
+        if (!hasStatus(EDITABLE_STATUSES, app.status)) throw conflict(`documents can change only while DRAFT or SUPPLEMENT_REQUESTED (status is ${app.status})`);
         const bytes: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         if (bytes.length === 0) throw new HttpProblem(400, 'Invalid request', 'body: the file is empty', { errors: [{ field: 'body', message: 'empty file' }] });
         // A4: the one content check (close-out evidence uses it too): the extension is one the

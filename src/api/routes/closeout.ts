@@ -14,6 +14,8 @@ import {
   RuleViolation,
   SHARING_TERMS,
   type IsoDate,
+  SUPPORTED_STATUSES,
+  hasStatus,
 } from '../../domain';
 import type { Sql } from '../../db';
 import { reviewCloseOutUpdate, submitDataSharingUpdate, submitResultReportUpdate, type CloseOutItemName, type CloseOutView } from '../../contracts/closeout';
@@ -88,8 +90,6 @@ const closeOutsQuery = z.strictObject({
   callId: z.string().optional(),
 });
 
-/** The statuses in which there is a close-out to hand things in to (it is tracked from allocation on). */
-const TRACKED = ['ALLOCATED', 'IN_OPERATION', 'CLOSE_OUT', 'COMPLETED'];
 
 interface AppRow {
   id: string;
@@ -135,7 +135,7 @@ export function closeOutRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, an
   }
 
   function assertTracked(app: AppRow) {
-    if (!TRACKED.includes(app.status)) {
+    if (!hasStatus(SUPPORTED_STATUSES, app.status)) {
       throw conflict(`R1: the close-out starts with the allocation (status is ${app.status})`);
     }
   }

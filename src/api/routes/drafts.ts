@@ -1,6 +1,6 @@
 import * as R from '../responses';
 import { randomInt } from 'node:crypto';
-import { maskEmail, normaliseEmail, requiredDocuments } from '../../domain';
+import { EDITABLE_STATUSES, hasStatus, maskEmail, normaliseEmail, requiredDocuments } from '../../domain';
 import { insertDraft, updateDraft } from '../../db/applications';
 import { newApplicantToken } from '../auth';
 import { hashIssuedSecret } from '../secrets';
@@ -8,7 +8,7 @@ import { audit, type ApiDeps } from '../context';
 import { conflict } from '../errors';
 import { defineRoute } from '../route';
 import { applicationDraftSchema, applicationIdParam, callIdParam, draftEditSchema, type ApplicationDraft } from '../schemas';
-import { applicationSupport, assertPoolOf, draftColumns, EDITABLE } from './application-support';
+import { applicationSupport, assertPoolOf, draftColumns } from './application-support';
 import { loadCall } from './calls';
 import exampleDraft from '../../../examples/draft.json';
 
@@ -80,7 +80,7 @@ export function draftRoutes(deps: ApiDeps) {
           // for is documents (re-upload them), and no content field is modelled as askable.
           throw conflict(
             `A7: only a draft can be edited (status is ${app.status})` +
-              (EDITABLE.includes(app.status) ? '; a supplement request asks for documents: re-upload them and hand in the supplement' : ''),
+              (hasStatus(EDITABLE_STATUSES, app.status) ? '; a supplement request asks for documents: re-upload them and hand in the supplement' : ''),
           );
         }
         const parsed = applicationDraftSchema.safeParse({ ...app.content, ...body });

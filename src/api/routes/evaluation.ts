@@ -19,6 +19,8 @@ import {
   type AcceleratorType,
   type DocumentType,
   type IsoDate,
+  ACTIVE_MEMBER_STATUSES,
+  hasStatus,
 } from '../../domain';
 import { batchProgress, missingList } from '../../activities/evaluation';
 import type { Sql } from '../../db';
@@ -83,8 +85,6 @@ interface MemberRow {
   committee_units: number | null;
   content: { resource?: { os?: string } };
 }
-
-const ACTIVE = ['DOCUMENTS_COMPLETE', 'IN_EVALUATION'];
 
 const memberDocumentParams = batchParams.extend({
   applicationId: applicationIdParam.shape.id,
@@ -401,7 +401,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
         if (violations.length) throw RuleViolation.of(violations);
         const { replaced, before } = await whileSelectionOpen(app.batch_id, async (tx) => {
           const [current] = await tx<Array<{ status: string }>>`select status from applications where id = ${app.id}`;
-          if (!ACTIVE.includes(current!.status)) throw conflict(`application ${app.id} is no longer evaluated (status is ${current!.status})`);
+          if (!hasStatus(ACTIVE_MEMBER_STATUSES, current!.status)) throw conflict(`application ${app.id} is no longer evaluated (status is ${current!.status})`);
           const [prior] = await tx<Array<{ scores: unknown; opinion: string | null }>>`
             select scores, opinion from evaluations where application_id = ${app.id} and evaluator_id = ${me.id} for update`;
           await tx`
@@ -432,7 +432,7 @@ export function evaluationRoutes(deps: ApiDeps): Array<RouteSpec<any, any, any, 
       body: resourceChangeSchema,
       handler: async ({ params, body, actor }) => {
         const app = await loadMember(params.id);
-        if (!app.batch_id || !ACTIVE.includes(app.status)) {
+        if (!app.batch_id || !hasStatus(ACTIVE_MEMBER_STATUSES, app.status)) {
           throw conflict(`V7: the committee changes a resource during evaluation only (status is ${app.status})`);
         }
         if (poolOf(body.type) !== app.pool) {

@@ -1,8 +1,7 @@
 import type { Sql } from '../../db';
+import { GRANTED_STATUSES, hasStatus } from '../../domain';
 import type { ApplicationState } from '../../contracts/application';
 
-/** The statuses in which the application holds (or held) a granted resource (V5–V7, O1, Q1). */
-const GRANTED = ['SELECTED', 'WAITLISTED', 'ALLOCATED', 'IN_OPERATION', 'CLOSE_OUT', 'COMPLETED'];
 
 /**
  * H1: the resource an application view shows. `resource` is the one granted once there is
@@ -16,7 +15,7 @@ export function resourceView(
   state: ApplicationState | undefined,
 ) {
   const status = state?.status ?? row.status;
-  const granted = GRANTED.includes(status)
+  const granted = hasStatus(GRANTED_STATUSES, status)
     ? state
       ? { type: state.acceleratorType as string, units: state.units }
       : row.granted_type

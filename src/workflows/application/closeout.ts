@@ -8,6 +8,8 @@ import {
   resultReportViolations,
   dataSharingViolations,
   startOfDayKst,
+  SUPPORT_RUNNING_STATUSES,
+  hasStatus,
   type IsoDate,
 } from '../../domain';
 import type { ApplicationStatus } from '../../contracts/application';
@@ -26,8 +28,6 @@ import { refuseRule, refuseState, refuseViolations } from '../../contracts/refus
  */
 export const AFTER_MIDNIGHT_CHECKS_MS = 30 * 60_000;
 
-/** K5: the statuses in which the application still holds its resources. */
-const HOLDING: readonly ApplicationStatus[] = ['ALLOCATED', 'IN_OPERATION'];
 /** N: the overdue notice repeats weekly. */
 const OVERDUE_REPEAT_DAYS = 7;
 
@@ -98,7 +98,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
     if (!watching || completing || state.status === 'COMPLETED') return false;
     if (state.status === 'CLOSE_OUT') return true;
     // R1: a December end is due on 30 November, before the end: hand-ins open with the support period.
-    return HOLDING.includes(state.status) && compareDates(state.deadlines.reportDue, state.deadlines.supportEnd) <= 0;
+    return hasStatus(SUPPORT_RUNNING_STATUSES, state.status) && compareDates(state.deadlines.reportDue, state.deadlines.supportEnd) <= 0;
   }
 
   /** One close-out step at a time, so its records and e-mails keep their order. */
@@ -301,7 +301,7 @@ export function closeOutPhase(ctx: ApplicationContext) {
     done.add(`R5:${due}`);
     if (!outstanding(view.report)) return;
     const acts = missing.take(); // R5: reclaim, restrict or both, as the call or the operator said
-    const holding = HOLDING.includes(state.status) && !ended && acts.reclaim;
+    const holding = hasStatus(SUPPORT_RUNNING_STATUSES, state.status) && !ended && acts.reclaim;
     const reason = `R5: the result report was not received by ${due}`;
     r5 = { dueOn: due, reclaimed: holding, restrict: acts.restrict, restricted: false, reason };
     if (holding) {

@@ -9,6 +9,8 @@ import {
   kstDateOf,
   nextDeadline,
   poolOf,
+  WAITING_FOR_BATCH_STATUSES,
+  hasStatus,
   type ApplicationFacts,
   type IsoDate,
 } from '../../domain';
@@ -27,9 +29,6 @@ import { AcceleratorTypeAttr, NextDeadlineAttr, PoolAttr, StatusAttr } from '../
  * Histories recorded before it replay the old order (upsert, then the row).
  */
 export const READABLE_UI_PATCH = 'h2-readable-temporal-ui-2026-12';
-
-/** Statuses that wait for a batch (V2): their next deadline includes the expected cutoff. */
-const WAITING_FOR_BATCH: readonly ApplicationStatus[] = ['UNDER_REVIEW', 'SUPPLEMENT_REQUESTED', 'DOCUMENTS_COMPLETE'];
 
 /** H2: the deadline names as the Temporal UI shows them (a summary, not a field name). */
 const DEADLINE_LABELS: Record<string, string> = {
@@ -253,7 +252,7 @@ export function createContext(input: ApplicationInput): ApplicationContext {
    */
   function currentNextDeadline(): { name: string; date: IsoDate } | undefined {
     const next = nextDeadline(state.deadlines, today());
-    const cutoff = WAITING_FOR_BATCH.includes(state.status)
+    const cutoff = hasStatus(WAITING_FOR_BATCH_STATUSES, state.status)
       ? expectedBatchCutoff(openCutoffs.find((c) => compareDates(c, today()) >= 0), today(), input.supportEndsOn)
       : null;
     if (cutoff && (!next || compareDates(cutoff, next.date) < 0)) return { name: 'batchCutoff', date: cutoff };

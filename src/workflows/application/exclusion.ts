@@ -1,6 +1,6 @@
 import { setHandler } from '@temporalio/workflow';
 import { refuseRule, refuseState } from '../../contracts/refusal';
-import { EXCLUDABLE_STATUSES, EXCLUSION_RULES, exclusionRestricts } from '../../domain';
+import { EXCLUDABLE_STATUSES, EXCLUSION_RULES, exclusionRestricts, hasStatus } from '../../domain';
 import { activities, type ApplicationContext } from './context';
 import { excludeUpdate } from '../../contracts/selection';
 
@@ -25,7 +25,7 @@ export function exclusionHandling(ctx: ApplicationContext) {
     {
       validator: (req) => {
         if (!(EXCLUSION_RULES as readonly string[]).includes(req.rule)) refuseRule('E4', `an exclusion names its rule (E4 or E6), not ${String(req.rule)}`);
-        if (!(EXCLUDABLE_STATUSES as readonly string[]).includes(state.status)) {
+        if (!hasStatus(EXCLUDABLE_STATUSES, state.status)) {
           refuseState(`${req.rule}: an application is excluded before allocation only (status is ${state.status}); after it, reclaim (Q2)`);
         }
         if (ctx.exclusion) refuseState(`${req.rule}: the application is already being excluded`);

@@ -1,5 +1,6 @@
 import { setHandler } from '@temporalio/workflow';
-import { FINAL_STATUSES, statusQuery, withdrawUpdate, type ApplicationInput, type ApplicationState } from '../../contracts/application';
+import { statusQuery, withdrawUpdate, type ApplicationInput, type ApplicationState } from '../../contracts/application';
+import { FINAL_STATUSES, hasStatus } from '../../domain';
 import { closeOutPhase } from './closeout';
 import { createContext } from './context';
 import { evaluationPhase } from './evaluation';
@@ -25,7 +26,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     {
       validator: (_w) => {
-        if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal || ctx.exclusion) {
+        if (hasStatus(FINAL_STATUSES, ctx.state.status) || ctx.state.status === 'CLOSE_OUT' || ctx.withdrawal || ctx.exclusion) {
           refuseState(`the application can no longer be withdrawn (status is ${ctx.state.status})`);
         }
       },
@@ -56,7 +57,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     await ctx.notify('WITHDRAWN');
   } else if (!end && ctx.exclusion) {
     await exclusion.apply(); // E4/E6 before the result (the operation phase applies its own)
-  } else if (outcome && !end && !FINAL_STATUSES.includes(ctx.state.status)) {
+  } else if (outcome && !end && !hasStatus(FINAL_STATUSES, ctx.state.status)) {
     // V7/O1: the support period ran out before capacity freed (or before an allocation):
     // the status stays what it was, and the timeline says why the process ended.
     await ctx.record('SUPPORT_PERIOD_OVER_UNALLOCATED', { status: ctx.state.status });

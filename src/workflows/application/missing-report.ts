@@ -1,7 +1,6 @@
 import { setHandler } from '@temporalio/workflow';
-import { MISSING_REPORT_CONSEQUENCE_DEFAULT, missingReportActs } from '../../domain';
+import { FINAL_STATUSES, hasStatus, MISSING_REPORT_CONSEQUENCE_DEFAULT, missingReportActs } from '../../domain';
 import { refuseState } from '../../contracts/refusal';
-import { FINAL_STATUSES } from '../../contracts/application';
 import { setMissingReportConsequenceUpdate, type MissingReportCase } from '../../contracts/closeout';
 import { today, type ApplicationContext } from './context';
 
@@ -30,7 +29,7 @@ export function missingReportPolicy(ctx: ApplicationContext) {
     },
     {
       validator: (o) => {
-        if (FINAL_STATUSES.includes(ctx.state.status) || ctx.state.status === 'COMPLETED') {
+        if (hasStatus(FINAL_STATUSES, ctx.state.status) || ctx.state.status === 'COMPLETED') {
           refuseState(`R5: the application has no close-out to come (status is ${ctx.state.status})`);
         }
         if (current.takenOn) refuseState(`R5: the report was already missed on ${current.takenOn}; what it led to stands`);

@@ -17,6 +17,9 @@ import {
   SETUP_REMINDER_DAYS_BEFORE,
   startOfDayKst,
   warnsApplicant,
+  ALLOCATABLE_STATUSES,
+  SUPPORT_RUNNING_STATUSES,
+  hasStatus,
   type AcceleratorType,
   type IsoDate,
   type UtilisationVerdict,
@@ -102,7 +105,7 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     },
     {
       validator: (req) => {
-        if (state.status !== 'SELECTED' && state.status !== 'WAITLISTED') {
+        if (!hasStatus(ALLOCATABLE_STATUSES, state.status)) {
           refuseState(`O1: only a selected (or offered waitlisted) application can be allocated (status is ${state.status})`);
         }
         if (open(allocating) || state.allocation) refuseState('O1: an allocation is already being made');
@@ -155,7 +158,7 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
     },
     {
       validator: (_req) => {
-        if ((state.status !== 'ALLOCATED' && state.status !== 'IN_OPERATION') || !state.allocation || ended) {
+        if (!hasStatus(SUPPORT_RUNNING_STATUSES, state.status) || !state.allocation || ended) {
           refuseState(`Q2: only an allocation in its support period can be reclaimed (status is ${state.status})`);
         }
         if (open(reclaiming)) refuseState('Q2: a reclaim is already being made');
@@ -166,7 +169,7 @@ export function operationPhase(ctx: ApplicationContext, exclusion: ExclusionHand
 
   // O6: change requests while support runs (not once it is ending).
   const changes = changeRequests(ctx, () =>
-    state.allocation && !ended && !open(reclaiming) && !ctx.withdrawal && (state.status === 'ALLOCATED' || state.status === 'IN_OPERATION')
+    state.allocation && !ended && !open(reclaiming) && !ctx.withdrawal && hasStatus(SUPPORT_RUNNING_STATUSES, state.status)
       ? state.allocation
       : undefined,
   );
