@@ -21,6 +21,8 @@ import { exclusionRoutes } from './routes/exclusion';
 import { changeRequestRoutes } from './routes/change-requests';
 import { inventoryRoutes } from './routes/inventory';
 import { operationRoutes } from './routes/operation';
+import { quarterlyRoutes } from './routes/quarterly';
+import { utilisationRoutes } from './routes/utilisation';
 import { signInRoutes } from './routes/signin';
 import { createServiceMetrics } from './metrics';
 import { emailRateLimiter } from './rate-limit';
@@ -50,6 +52,8 @@ export function createApp(given: Omit<ApiDeps, 'emailLimit'>) {
     ...committeeRoutes(deps), // V7, V8
     ...exclusionRoutes(deps), // E4/E6, V9
     ...operationRoutes(deps),
+    ...utilisationRoutes(deps), // O4
+    ...quarterlyRoutes(deps), // Q1–Q3
     ...inventoryRoutes(deps),
     ...changeRequestRoutes(deps),
     ...closeOutRoutes(deps),
