@@ -112,7 +112,7 @@ const WORKFLOW_STARTS: Record<string, string[]> = {
   'src/api/routes/applications.ts → src/workflows/application/index.ts': ['applicationWorkflow'],
   'src/api/routes/calls.ts → src/workflows/call.ts': ['callWorkflow'],
   'src/api/routes/calls.ts → src/workflows/survey.ts': ['surveyWorkflow'],
-  'src/api/routes/evaluation.ts → src/workflows/evaluator-notices.ts': ['evaluatorsAssignedWorkflow'],
+  'src/api/routes/batches.ts → src/workflows/evaluator-notices.ts': ['evaluatorsAssignedWorkflow'],
 };
 
 /** The names one file imports from the module `to` resolves to. */
