@@ -24,6 +24,7 @@ import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } f
 import { runWorker } from '../worker';
 import { COMPANY_DOCUMENTS, draftBody } from '../test/support/fixtures';
 import { inFlight, percentile, startBenchStack, timeEach } from './api-stack';
+import { kstDateOf } from '../src/domain';
 
 const PER_LEVEL = Number(process.argv[2] ?? 64);
 const UPDATES = Number(process.argv[3] ?? 40);
@@ -46,7 +47,7 @@ async function main() {
       if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
       return json;
     };
-    const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+    const today = kstDateOf(Date.now()); // T1: today in Seoul, through the rule
     const callId = `bench-${randomBytes(3).toString('hex')}`;
     const supportEndsOn = `${Number(today.slice(0, 4)) + 1}-12-31`;
     await call('POST', '/calls', { id: callId, title: '성능 측정 공고', announcedOn: today, supportEndsOn, capacity: { T4: 100, H100: 100, BOW: 1000, extraStorageTb: 0 } }, stack.operatorKey);

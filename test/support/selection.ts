@@ -1,6 +1,9 @@
 import { endOfDayKst, type IsoDate, type Scores } from '../../src/domain';
 import type { TestApp } from './app';
 import { applicationView, eventually, submitAndAccept } from './lifecycle';
+import { advanceTo } from './clock';
+
+export { advanceTo };
 
 /**
  * The committee's part through the HTTP API (V2–V8) for tests of what follows a selection:
@@ -29,12 +32,6 @@ export async function addBatch(app: TestApp, callId: string, cutoff: IsoDate = a
   const res = await app.api.post(`/calls/${callId}/batches`, { cutoff }, app.operatorKey);
   if (res.status !== 201) throw new Error(`batch: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.batchId as string;
-}
-
-/** Moves the test server's clock to `instant` (never backwards). */
-export async function advanceTo(app: TestApp, instant: number) {
-  const now = await app.env!.currentTimeMs();
-  if (instant > now) await app.advance(instant - now);
 }
 
 /** T1/V2: past the end of today (KST): today's batch closes and its members are IN_EVALUATION. */

@@ -1,7 +1,8 @@
-import { applicationWorkflowId, kstDateOf, startOfDayKst, type IsoDate } from '../../src/domain';
+import { applicationWorkflowId, kstDateOf, type IsoDate } from '../../src/domain';
 import { startTestApp, type TestApp } from '../support/app';
 import { allocatedApplication, handInBoth, saveHistory } from '../support/closeout';
 import { applicationView, createCall, eventually, giveSelectionResult, submitAndAccept } from '../support/lifecycle';
+import { advanceToKst } from '../support/clock';
 
 /**
  * Issue 11's close-out timers on the time-skipping server (API, worker, PostgreSQL and SMTP
@@ -27,13 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-/** Skips the clock to `hour` o'clock KST on `date`. */
-async function advanceTo(date: IsoDate, hour = 1) {
-  const target = startOfDayKst(date) + hour * 3_600_000;
-  const nowMs = await app.env!.currentTimeMs();
-  if (target <= nowMs) throw new Error(`the clock is already past ${date}`);
-  await app.advance(target - nowMs);
-}
+/** Skips the clock to `hour` o'clock KST on `date` (test/support/clock.ts). */
+const advanceTo = (date: IsoDate, hour = 1) => advanceToKst(app, date, hour);
 
 const view = (a: App) => applicationView(app, a.id);
 const surveyMails = async (a: App) => (await app.mailTo(a.email)).filter((m) => m.subject.includes('만족도 조사'));

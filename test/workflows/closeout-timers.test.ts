@@ -1,4 +1,4 @@
-import { applicationWorkflowId, kstDateOf, startOfDayKst, type IsoDate } from '../../src/domain';
+import { applicationWorkflowId, kstDateOf, type IsoDate } from '../../src/domain';
 import { submitResultReportUpdate } from '../../src/contracts/closeout';
 import { surveyWorkflowId } from '../../src/contracts/ids';
 import { callRemainingCapacity } from '../../src/activities/capacity';
@@ -8,6 +8,7 @@ import { COMPANY_DOCUMENTS, draftBody, draftFor, FILES } from '../support/fixtur
 import { applicationView, createCall, eventually, giveSelectionResult, submitAndAccept } from '../support/lifecycle';
 import { kindCounts } from './operation-support';
 import { confirmPractitioner } from '../support/signin';
+import { advanceToKst } from '../support/clock';
 
 /**
  * The close-out's clock on the time-skipping server, as one story from allocation on 1 December of year Y
@@ -54,13 +55,8 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-/** Skips the clock to `hour` o'clock KST on `date`. */
-async function advanceTo(date: IsoDate, hour = 1) {
-  const target = startOfDayKst(date) + hour * 3_600_000;
-  const nowMs = await app.env!.currentTimeMs();
-  if (target <= nowMs) throw new Error(`the clock is already past ${date}`);
-  await app.advance(target - nowMs);
-}
+/** Skips the clock to `hour` o'clock KST on `date` (test/support/clock.ts). */
+const advanceTo = (date: IsoDate, hour = 1) => advanceToKst(app, date, hour);
 
 const view = (a: App) => applicationView(app, a.id);
 const subjects = async (email: string) => (await app.mailTo(email)).map((m) => m.subject);

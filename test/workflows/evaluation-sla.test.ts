@@ -3,6 +3,7 @@ import { batchStatusQuery } from '../../src/contracts/batch';
 import { batchWorkflowId } from '../../src/contracts/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import { createCall, eventually, submitAndAccept, applicationView } from '../support/lifecycle';
+import { advanceTo as advanceToInstant } from '../support/clock';
 
 /**
  * V2/N: a batch's deadlines on the time-skipping server. The committee evaluates within
@@ -39,10 +40,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 /** Moves the test server's clock to `instant` (never backwards). */
-async function advanceTo(instant: number) {
-  const now = await app.env!.currentTimeMs();
-  if (instant > now) await app.advance(instant - now);
-}
+const advanceTo = (instant: number) => advanceToInstant(app, instant);
 const ops = () => app.config.OPERATIONS_EMAIL;
 const opsMail = async () => app.mailTo(ops());
 const batchState = () => app.client.workflow.getHandle(batchWorkflowId(batchId)).query(batchStatusQuery);

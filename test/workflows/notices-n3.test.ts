@@ -4,6 +4,7 @@ import { startTestApp, uniqueEmail, type TestApp } from '../support/app';
 import { saveHistory } from '../support/closeout';
 import { createCall, eventually, submitAndAccept, applicationView } from '../support/lifecycle';
 import { batchWorkflowId } from '../../src/contracts/ids';
+import { advanceTo as advanceToInstant } from '../support/clock';
 
 /**
  * N3 on the time-skipping server: an evaluator is e-mailed on assignment, 3 days before
@@ -34,10 +35,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => app?.close());
 
-async function advanceTo(instant: number) {
-  const now = await app.env!.currentTimeMs();
-  if (instant > now) await app.advance(instant - now);
-}
+const advanceTo = (instant: number) => advanceToInstant(app, instant);
 const day = (n: number) => addDays(cutoff, n);
 const kinds = async (e: { email: string }) => (await app.mailTo(e.email)).map((m) => m.kind);
 
