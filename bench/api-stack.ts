@@ -9,16 +9,14 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ensureTemporalCli } from '../scripts/tools';
-import { ensureFirstOperatorKey, startApi } from '../src/api/server';
 import { loadConfig, type Config } from '../src/config';
-import { connectDatabase, type Sql } from '../src/db';
-import { migrate } from '../src/db/migrate';
+import { type Sql } from '../src/db';
 import { startDevServer } from '../src/runtime/dev-server';
 import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
 import { startMailInbox } from '../src/runtime/mail-inbox';
 import { freePort } from '../src/runtime/ports';
-import { connectClient } from '../src/temporal';
 import { runWorker } from '../worker';
+import { startApiOn } from './stack';
 
 export interface BenchStack {
   config: Config;
@@ -61,14 +59,7 @@ export async function startBenchStack(name: string, opts: { worker: boolean; poo
       EMAIL_RATE_PER_ADDRESS: '100000000',
       EMAIL_RATE_PER_CLIENT: '100000000',
     });
-    const sql = connectDatabase(pg.url, opts.pool ?? 10);
-    stops.unshift(() => sql.end());
-    await migrate(sql);
-    const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
-    const client = await connectClient(config);
-    stops.unshift(() => client.connection.close());
-    const api = await startApi({ config, sql, client, port: 0 });
-    stops.unshift(() => api.close());
+    const { sql, operatorKey, client, api } = await startApiOn(config, pg.url, stops, opts.pool ?? 10);
     if (opts.worker) {
       const worker = await runWorker({ config, sql });
       stops.unshift(() => worker.shutdown());

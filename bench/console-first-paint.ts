@@ -20,17 +20,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ensureTemporalCli } from '../scripts/tools';
-import { ensureFirstOperatorKey, startApi } from '../src/api/server';
 import { loadConfig } from '../src/config';
-import { connectDatabase } from '../src/db';
-import { migrate } from '../src/db/migrate';
 import { addDays, kstDateOf } from '../src/domain';
 import { startDevServer } from '../src/runtime/dev-server';
 import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
 import { freePort } from '../src/runtime/ports';
-import { connectClient } from '../src/temporal';
 import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS } from '../test/support/browser';
 import { draftBody } from '../test/support/fixtures';
+import { startApiOn } from './stack';
 
 const APPLICATIONS = Number(process.argv[2] ?? 1000);
 const LOADS = Number(process.argv[3] ?? 7);
@@ -59,14 +56,7 @@ async function main() {
     ]);
     stops.push(() => dev.stop(), () => pg.stop());
     const config = loadConfig({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: dev.address, TEMPORAL_TASK_QUEUE: 'bench-console', DATA_DIR: dir });
-    const sql = connectDatabase(pg.url, 10);
-    stops.unshift(() => sql.end());
-    await migrate(sql);
-    const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
-    const client = await connectClient(config);
-    stops.unshift(() => client.connection.close());
-    const api = await startApi({ config, sql, client, port: 0 });
-    stops.unshift(() => api.close());
+    const { sql, operatorKey, client, api } = await startApiOn(config, pg.url, stops, 10);
 
     // ---- the call and its rows ----
     let t = Date.now();

@@ -61,6 +61,23 @@ export async function startIdleMemberWorkflows(client: Client, callId: string, s
   });
 }
 
+/**
+ * The API over a migrated database, as every bench starts it: the pool, the first operator
+ * key, a Temporal client and the API on a free port, each added to `stops` so the last
+ * started is stopped first.
+ */
+export async function startApiOn(config: Config, databaseUrl: string, stops: Array<() => Promise<unknown>>, pool = 10) {
+  const sql = connectDatabase(databaseUrl, pool);
+  stops.unshift(() => sql.end());
+  await migrate(sql);
+  const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
+  const client = await connectClient(config);
+  stops.unshift(() => client.connection.close());
+  const api = await startApi({ config, sql, client, port: 0 });
+  stops.unshift(() => api.close());
+  return { sql, operatorKey, client, api };
+}
+
 export interface BenchStack {
   dir: string;
   config: Config;
@@ -102,14 +119,7 @@ export async function withBenchStack(taskQueue: string, extraConfig: Record<stri
       DATA_DIR: dir,
       ...extraConfig,
     });
-    const sql = connectDatabase(pg.url, 10);
-    stops.unshift(() => sql.end());
-    await migrate(sql);
-    const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
-    const client = await connectClient(config);
-    stops.unshift(() => client.connection.close());
-    const api = await startApi({ config, sql, client, port: 0 });
-    stops.unshift(() => api.close());
+    const { sql, operatorKey, client, api } = await startApiOn(config, pg.url, stops, 10);
     t = Date.now();
     step('worker (bundles the workflows)');
     const worker = await runWorker({ config, sql });

@@ -24,19 +24,16 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalServer } from '../scripts/temporal-server-tools';
 import { ensureTemporalCli } from '../scripts/tools';
-import { ensureFirstOperatorKey, startApi } from '../src/api/server';
 import { loadConfig } from '../src/config';
-import { connectDatabase } from '../src/db';
-import { migrate } from '../src/db/migrate';
 import { addDays, applicationWorkflowId, kstDateOf, poolOf } from '../src/domain';
 import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres';
 import { startMailInbox } from '../src/runtime/mail-inbox';
 import { freeLowPort, freePort } from '../src/runtime/ports';
 import { startTemporalCluster } from '../src/runtime/temporal-cluster';
-import { connectClient } from '../src/temporal';
 import type { ApplicationInput } from '../src/contracts/application';
 import { AcceleratorTypeAttr, CallIdAttr, PoolAttr, PriorityAttr, StatusAttr } from '../src/contracts/search-attributes';
 import { draftBody } from '../test/support/fixtures';
+import { startApiOn } from './stack';
 
 const BURST = Number(process.argv[2] ?? 400);
 const START_CONCURRENCY = 32;
@@ -106,14 +103,7 @@ async function main() {
       DATA_DIR: dir,
     };
     const config = loadConfig(env);
-    const sql = connectDatabase(pg.url, 10);
-    stops.unshift(() => sql.end());
-    await migrate(sql);
-    const operatorKey = (await ensureFirstOperatorKey(sql, config))!;
-    const client = await connectClient(config);
-    stops.unshift(() => client.connection.close());
-    const api = await startApi({ config, sql, client, port: 0 });
-    stops.unshift(() => api.close());
+    const { sql, operatorKey, client, api } = await startApiOn(config, pg.url, stops, 10);
     const today = kstDateOf(Date.now());
     const callId = `burst-${randomBytes(3).toString('hex')}`;
     const supportEndsOn = addDays(today, 300);
